@@ -1,0 +1,275 @@
+package dev.cascade.node;
+
+import dev.cascade.node.config.NodeConfig;
+import dev.cascade.node.config.NodeRole;
+import dev.cascade.node.egress.srt.SrtSubscriber;
+import dev.cascade.node.ingest.relay.RelayLink;
+import dev.cascade.node.ingest.srt.SrtPublisher;
+import dev.cascade.node.metrics.NodeMetrics;
+import dev.cascade.node.srt.Srt;
+import dev.cascade.node.srt.SrtConnection;
+import dev.cascade.node.srt.SrtConstants;
+import dev.cascade.node.srt.SrtListener;
+import dev.cascade.node.srt.SrtLoop;
+import dev.cascade.node.srt.SrtRejectCode;
+import dev.cascade.node.stream.Stream;
+import dev.cascade.node.stream.StreamHost;
+import dev.cascade.protocol.streamid.StreamId;
+import dev.cascade.protocol.streamid.StreamIdParseException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One media server process in one role. It owns the SRT listener, the loop thread every SRT socket
+ * lives on, and the registry of streams.
+ *
+ * <p>Who may connect is decided in libsrt's listen callback ({@link #admit}), the only point where
+ * SRT can answer with a reject code:
+ * <ul>
+ *   <li>malformed stream ID: 1400 (1001 unknown key, 1405 unknown mode);</li>
+ *   <li>publish to a relay or an edge: 1403; publish to a live stream: 1409, unless the current
+ *       publisher has been silent for {@code stream.publisherTakeoverIdleMs};</li>
+ *   <li>request at an origin for a stream it does not have: 1404. Relays and edges accept every
+ *       well-formed request and pull it from upstream: the callback runs on libsrt's receive thread
+ *       and cannot wait for the upstream answer, so a stream that never appears there is closed
+ *       after {@code upstream.pullTimeoutMs} and counted as {@code not_found}.</li>
+ * </ul>
+ */
+public final class MediaNode implements StreamHost, AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MediaNode.class);
+
+    private final NodeConfig config;
+    private final NodeRole role;
+    private final NodeMetrics metrics;
+    private final SrtLoop loop;
+    /**
+     * How long a relay or an edge answers 1404 at once for a stream whose pull just failed. Without
+     * it, a downstream node whose link we just closed would reconnect at once, be accepted, and start
+     * a fresh pull for a stream that is gone: the end of a stream would echo down the chain forever.
+     */
+    static final long NOT_FOUND_MEMORY_NANOS = TimeUnit.MILLISECONDS.toNanos(1000);
+
+    private final ConcurrentHashMap<String, Stream> streams = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Long> notFoundUntil = new ConcurrentHashMap<>();
+    private final Set<SrtConnection> connections = new HashSet<>();
+    private final Set<RelayLink> relayLinks = ConcurrentHashMap.newKeySet();
+    private final ByteBuffer statsScratch = ByteBuffer.allocateDirect(1024);
+    private final long statsAddress = Srt.address(statsScratch);
+    private final InetSocketAddress upstream;
+    private final long takeoverIdleNanos;
+    private SrtListener listener;
+
+    public MediaNode(NodeConfig config) {
+        this.config = config;
+        this.role = config.node().role();
+        this.metrics = new NodeMetrics(config);
+        this.loop = new SrtLoop("srt-loop-" + config.nodeId(), 1000);
+        this.upstream = role == NodeRole.ORIGIN ? null
+                : new InetSocketAddress(config.upstream().host(), config.upstreamPort());
+        this.takeoverIdleNanos = TimeUnit.MILLISECONDS.toNanos(config.stream().publisherTakeoverIdleMs());
+        metrics.registerNode(streams::values, relayLinks::size);
+    }
+
+    /** Binds the SRT port and starts the loop. */
+    public void start() {
+        InetSocketAddress bind = new InetSocketAddress(config.srt().bindAddress(), config.srtPort());
+        listener = new SrtListener(bind, config.srt().latencyMs(), config.srt().peerIdleTimeoutMs(),
+                config.srt().backlog(), this::admit);
+        loop.start();
+        loop.execute(() -> loop.add(listener.socket(), SrtConstants.SRT_EPOLL_IN, (s, ev) -> acceptAll()));
+        loop.addTicker(this::sampleStats);
+        LOG.info("{} node {} listening for SRT on {}{}", role.wireName(), config.nodeId(), bind,
+                upstream == null ? "" : ", pulling from " + upstream);
+    }
+
+    @Override
+    public SrtLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public NodeConfig config() {
+        return config;
+    }
+
+    @Override
+    public NodeMetrics metrics() {
+        return metrics;
+    }
+
+    public Collection<Stream> streams() {
+        return streams.values();
+    }
+
+    // ---------------------------------------------------------------- admission (libsrt thread)
+
+    int admit(int socket, String rawStreamId, InetSocketAddress peer) {
+        StreamId id;
+        try {
+            id = StreamId.parse(rawStreamId);
+        } catch (StreamIdParseException e) {
+            metrics.rejected(e.reason());
+            LOG.info("rejected {} from {}: {} ({})", quote(rawStreamId), peer, e.getMessage(), e.rejectCode());
+            return e.rejectCode();
+        }
+        SrtRejectCode reject = decide(id);
+        if (reject != null) {
+            metrics.rejected(reject.reason());
+            LOG.info("rejected {} from {}: {} ({})", id.encode(), peer, reject.reason(), reject.code());
+            return reject.code();
+        }
+        // Node-to-node pulls get the inter-node latency; SRT takes the larger of both sides' values.
+        if (id.hop() != null) {
+            Srt.setInt(socket, SrtConstants.SRTO_LATENCY, config.upstream().latencyMs());
+        }
+        return 0;
+    }
+
+    private SrtRejectCode decide(StreamId id) {
+        Stream s = streams.get(id.key());
+        if (id.mode() == StreamId.Mode.PUBLISH) {
+            if (role != NodeRole.ORIGIN) {
+                return SrtRejectCode.FORBIDDEN;
+            }
+            return s == null || s.admitsPublisher(System.nanoTime(), takeoverIdleNanos) ? null : SrtRejectCode.CONFLICT;
+        }
+        if (s == null) {
+            if (role == NodeRole.ORIGIN) {
+                return SrtRejectCode.NOT_FOUND;
+            }
+            Long until = notFoundUntil.get(id.key());
+            if (until != null) {
+                if (System.nanoTime() < until) {
+                    return SrtRejectCode.NOT_FOUND;
+                }
+                notFoundUntil.remove(id.key(), until);
+            }
+        }
+        return null;
+    }
+
+    private static String quote(String s) {
+        if (s == null) {
+            return "(no stream ID)";
+        }
+        String printable = s.codePoints().limit(80)
+                .map(c -> c < 0x20 || c > 0x7e ? '?' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return "'" + printable + "'";
+    }
+
+    // ---------------------------------------------------------------- accepted sockets (loop thread)
+
+    private void acceptAll() {
+        int socket;
+        while ((socket = Srt.accept(listener.socket())) >= 0) {
+            onAccepted(socket);
+        }
+    }
+
+    private void onAccepted(int socket) {
+        InetSocketAddress peer = Srt.peerAddress(socket);
+        StreamId id;
+        try {
+            id = StreamId.parse(Srt.getString(socket, SrtConstants.SRTO_STREAMID));
+        } catch (RuntimeException e) {
+            Srt.close(socket); // the listen callback already refused these; only a race gets here
+            return;
+        }
+        Stream stream = streams.get(id.key());
+        if (id.mode() == StreamId.Mode.PUBLISH) {
+            if (stream != null && !stream.admitsPublisher(System.nanoTime(), takeoverIdleNanos)) {
+                // Two publishers passed the callback at once: the second loses.
+                metrics.rejected(SrtRejectCode.CONFLICT.reason());
+                Srt.close(socket);
+                return;
+            }
+            if (stream == null) {
+                stream = newStream(id.key());
+            }
+            new SrtPublisher(this, stream, socket, peer).start();
+            return;
+        }
+        if (stream == null) {
+            if (role == NodeRole.ORIGIN) {
+                metrics.rejected(SrtRejectCode.NOT_FOUND.reason());
+                Srt.close(socket);
+                return;
+            }
+            stream = newStream(id.key());
+            new RelayLink(this, stream, id, upstream).start();
+        }
+        new SrtSubscriber(this, stream, socket, peer, id.hop() != null).start();
+    }
+
+    private Stream newStream(String key) {
+        Stream s = new Stream(key, this);
+        streams.put(key, s);
+        metrics.registerStream(s);
+        return s;
+    }
+
+    @Override
+    public void streamEnded(Stream stream, String reason) {
+        if (streams.remove(stream.key(), stream)) {
+            metrics.unregister(stream);
+        }
+        if (role != NodeRole.ORIGIN && ("not_found".equals(reason) || "upstream_unreachable".equals(reason))) {
+            notFoundUntil.put(stream.key(), System.nanoTime() + NOT_FOUND_MEMORY_NANOS);
+        }
+    }
+
+    // ---------------------------------------------------------------- connections and links
+
+    /** Starts sampling a connection's SRT statistics into metrics. Loop thread. */
+    public void track(SrtConnection c) {
+        if (connections.add(c)) {
+            metrics.registerConnection(c);
+        }
+    }
+
+    public void untrack(SrtConnection c) {
+        if (connections.remove(c)) {
+            metrics.unregister(c);
+        }
+    }
+
+    public void relayLinkOpened(RelayLink link) {
+        relayLinks.add(link);
+    }
+
+    public void relayLinkClosed(RelayLink link) {
+        relayLinks.remove(link);
+    }
+
+    private void sampleStats() {
+        for (SrtConnection c : connections) {
+            c.stats().read(c.socket(), statsScratch, statsAddress);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            loop.submit(() -> {
+                for (Stream s : streams.values()) {
+                    s.end("shutdown");
+                }
+                return null;
+            }).get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.warn("shutdown: {}", e.toString());
+        }
+        loop.close();
+        if (listener != null) {
+            listener.close();
+        }
+    }
+}

@@ -1,0 +1,175 @@
+package dev.cascade.node.config;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Builds a {@link NodeConfig}: shipped defaults, then a YAML file, then {@code CASCADE_*}
+ * environment variables, then {@code key=value} overrides. Every layer may only name keys that the
+ * defaults define, so a typo is an error that names it rather than a silently ignored setting.
+ */
+public final class ConfigLoader {
+    public static final String DEFAULTS_RESOURCE = "/cascade-node.yaml";
+    public static final String ENV_PREFIX = "CASCADE_";
+
+    private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory())
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS);
+
+    public NodeConfig load(Path file, Map<String, String> env, Map<String, String> overrides) {
+        ObjectNode tree = defaults();
+        if (file != null) {
+            JsonNode user;
+            try {
+                user = yaml.readTree(Files.readString(file));
+            } catch (IOException e) {
+                throw new ConfigException(file.toString(), "cannot read: " + e.getMessage());
+            }
+            if (user != null && !user.isMissingNode() && !user.isNull()) {
+                merge(tree, user, "");
+            }
+        }
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (e.getKey().startsWith(ENV_PREFIX)) {
+                String path = resolveEnv(tree, e.getKey().substring(ENV_PREFIX.length()));
+                if (path != null) {
+                    set(tree, path, e.getValue());
+                }
+            }
+        }
+        for (Map.Entry<String, String> e : overrides.entrySet()) {
+            set(tree, e.getKey(), e.getValue());
+        }
+        try {
+            return yaml.treeToValue(tree, NodeConfig.class).validate();
+        } catch (JsonMappingException e) {
+            String key = e.getPath().stream()
+                    .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                    .collect(Collectors.joining("."));
+            throw new ConfigException(key, "invalid value: " + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ConfigException("(config)", e.getMessage());
+        }
+    }
+
+    /** The shipped defaults as a tree. */
+    public ObjectNode defaults() {
+        try (InputStream in = ConfigLoader.class.getResourceAsStream(DEFAULTS_RESOURCE)) {
+            return (ObjectNode) yaml.readTree(in);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read shipped defaults " + DEFAULTS_RESOURCE, e);
+        }
+    }
+
+    private static void merge(ObjectNode target, JsonNode source, String prefix) {
+        if (!source.isObject()) {
+            throw new ConfigException(prefix.isEmpty() ? "(root)" : prefix, "must be a mapping");
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = source.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String key = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+            JsonNode existing = target.get(e.getKey());
+            if (existing == null) {
+                throw new ConfigException(key, "unknown key");
+            }
+            if (existing.isObject()) {
+                merge((ObjectNode) existing, e.getValue(), key);
+            } else {
+                if (e.getValue().isObject() || e.getValue().isArray()) {
+                    throw new ConfigException(key, "must be a single value");
+                }
+                target.set(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    /** Sets {@code a.b.c} to a scalar given as text; the record binding checks its type. */
+    static void set(ObjectNode tree, String path, String value) {
+        String[] parts = path.split("\\.");
+        ObjectNode node = tree;
+        for (int i = 0; i < parts.length - 1; i++) {
+            JsonNode child = node.get(parts[i]);
+            if (child == null || !child.isObject()) {
+                throw new ConfigException(path, "unknown key");
+            }
+            node = (ObjectNode) child;
+        }
+        JsonNode leaf = node.get(parts[parts.length - 1]);
+        if (leaf == null || leaf.isObject()) {
+            throw new ConfigException(path, "unknown key");
+        }
+        node.set(parts[parts.length - 1], leaf.isNumber() ? number(path, value) : TextNode.valueOf(value));
+    }
+
+    private static JsonNode number(String path, String value) {
+        try {
+            return com.fasterxml.jackson.databind.node.LongNode.valueOf(Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            throw new ConfigException(path, "must be a whole number (got '" + value + "')");
+        }
+    }
+
+    /**
+     * Maps {@code SRT_LATENCY_MS} to {@code srt.latencyMs}: at each level, the key whose lower-cased
+     * name equals the next one or more underscore-separated words joined. Returns null for variables
+     * that do not start with a section name (other programs' CASCADE_* settings), and throws for a
+     * known section with an unknown key.
+     */
+    static String resolveEnv(ObjectNode tree, String suffix) {
+        String[] words = suffix.toLowerCase(Locale.ROOT).split("_");
+        StringBuilder path = new StringBuilder();
+        JsonNode node = tree;
+        int i = 0;
+        while (i < words.length) {
+            if (!node.isObject()) {
+                return null;
+            }
+            String match = null;
+            int used = 0;
+            StringBuilder joined = new StringBuilder();
+            for (int j = i; j < words.length; j++) {
+                joined.append(words[j]);
+                for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                    String k = it.next();
+                    if (k.toLowerCase(Locale.ROOT).equals(joined.toString())) {
+                        match = k;
+                        used = j - i + 1;
+                    }
+                }
+                if (match != null) {
+                    break;
+                }
+            }
+            if (match == null) {
+                if (i == 0) {
+                    return null;
+                }
+                throw new ConfigException(ENV_PREFIX + suffix, "no such key under " + path);
+            }
+            if (path.length() > 0) {
+                path.append('.');
+            }
+            path.append(match);
+            node = node.get(match);
+            i += used;
+        }
+        if (node.isObject()) {
+            throw new ConfigException(ENV_PREFIX + suffix, "names a section, not a key");
+        }
+        return path.toString();
+    }
+}

@@ -1,0 +1,73 @@
+package dev.cascade.node.egress.srt;
+
+import dev.cascade.node.MediaNode;
+import dev.cascade.node.srt.Srt;
+import dev.cascade.node.srt.SrtConnection;
+import dev.cascade.node.srt.SrtConstants;
+import dev.cascade.node.srt.SrtLoop;
+import dev.cascade.node.stream.Stream;
+import dev.cascade.node.stream.Subscription;
+import java.net.InetSocketAddress;
+
+/**
+ * Sends a stream to one SRT caller in live-mode messages of at most seven TS packets. The bounded
+ * queue is libsrt's own send buffer: when it is full {@code srt_sendmsg2} fails with
+ * SRT_EASYNCSND at once and the stream drops this subscriber's packets until the next keyframe.
+ */
+public final class SrtSubscriber extends Subscription implements SrtLoop.Handler {
+    private final MediaNode node;
+    private final Stream stream;
+    private final SrtConnection connection;
+    private final String kind;
+    private boolean closed;
+
+    public SrtSubscriber(MediaNode node, Stream stream, int socket, InetSocketAddress peer, boolean downstreamNode) {
+        this.node = node;
+        this.stream = stream;
+        this.connection = new SrtConnection(socket, stream.key(), peer, "subscriber");
+        this.kind = downstreamNode ? "relay" : "viewer";
+    }
+
+    /** Loop thread. */
+    public void start() {
+        node.track(connection);
+        // Only errors: a viewer sends no data, and a broken connection also shows up as a failed send.
+        node.loop().add(connection.socket(), SrtConstants.SRT_EPOLL_ERR, this);
+        stream.addSubscriber(this);
+    }
+
+    @Override
+    public String kind() {
+        return kind;
+    }
+
+    @Override
+    protected int write(long address, int length) {
+        int socket = connection.socket();
+        for (int pos = 0; pos < length; pos += SrtConstants.LIVE_PAYLOAD) {
+            int n = Srt.send(socket, address + pos, Math.min(SrtConstants.LIVE_PAYLOAD, length - pos));
+            if (n <= 0) {
+                return n == 0 ? FULL : GONE;
+            }
+        }
+        return SENT;
+    }
+
+    @Override
+    public void onEvents(int socket, int events) {
+        if ((events & SrtConstants.SRT_EPOLL_ERR) != 0) {
+            stream.removeSubscriber(this);
+        }
+    }
+
+    @Override
+    protected void closeTransport() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        node.loop().remove(connection.socket());
+        node.untrack(connection);
+        Srt.close(connection.socket());
+    }
+}
