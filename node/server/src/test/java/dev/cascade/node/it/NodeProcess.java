@@ -89,6 +89,17 @@ public final class NodeProcess implements AutoCloseable {
         return Metrics.parse(get("/metrics").body());
     }
 
+    /** The stream's state from {@code /api/v1/streams} (STARTING, LIVE, IDLE), or null when absent. */
+    public String streamState(String key) throws IOException {
+        var root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(get("/api/v1/streams").body());
+        for (var s : root.get("streams")) {
+            if (key.equals(s.get("stream").asText())) {
+                return s.get("state").asText();
+            }
+        }
+        return null;
+    }
+
     public boolean alive() {
         return process.isAlive();
     }
