@@ -132,6 +132,7 @@ public final class Stream implements TsAligner.Sink {
     @Override
     public void onPackets(ByteBuffer buf, long address, int offset, int count) {
         packetsIn += count;
+        boolean keyframe = false;
         for (int i = 0, p = offset; i < count; i++, p += TsPacket.SIZE) {
             int ev = observer.observe(buf, p);
             if ((ev & TsObserver.VIDEO_PES_START) != 0) {
@@ -140,12 +141,13 @@ public final class Stream implements TsAligner.Sink {
             gop.append(buf, p);
             if ((ev & TsObserver.KEYFRAME) != 0) {
                 gop.restartAtMark();
+                keyframe = true;
             }
         }
-        fanOut(address + offset, count * TsPacket.SIZE);
+        fanOut(address + offset, count * TsPacket.SIZE, keyframe);
     }
 
-    private void fanOut(long address, int length) {
+    private void fanOut(long address, int length, boolean keyframe) {
         boolean anyGone = false;
         for (int i = 0, n = subscribers.size(); i < n; i++) {
             Subscription s = subscribers.get(i);
@@ -160,8 +162,11 @@ public final class Stream implements TsAligner.Sink {
                 }
                 if (r == Subscription.FULL) {
                     s.live = false;
+                    s.resync = true;
                     s.resyncs++;
                 }
+            } else if (s.resync && !keyframe) {
+                r = Subscription.FULL; // still dropping until a new keyframe
             } else {
                 r = catchUp(s);
             }
@@ -198,6 +203,7 @@ public final class Stream implements TsAligner.Sink {
         }
         if (r == Subscription.SENT) {
             s.live = true;
+            s.resync = false;
             s.bytesSent += gop.size();
             bytesOut += gop.size();
             packetsOut += gop.size() / TsPacket.SIZE;
@@ -291,6 +297,7 @@ public final class Stream implements TsAligner.Sink {
         gop.clear();
         for (Subscription sub : subscribers) {
             sub.live = false;
+            sub.resync = false;
         }
     }
 

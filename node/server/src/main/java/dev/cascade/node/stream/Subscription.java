@@ -16,6 +16,12 @@ public abstract class Subscription {
 
     /** Receiving the stream; false while waiting for a keyframe to start or resume on. */
     boolean live;
+    /**
+     * Dropped after a full buffer: resume only on a keyframe that arrives from now on. (A joining
+     * subscriber instead starts on the cached GOP; re-sending that to a resyncing one would repeat
+     * frames it already has.)
+     */
+    boolean resync;
     boolean closed;
     public volatile long bytesSent;
     public volatile long packetsDropped;

@@ -28,9 +28,13 @@ public final class SrtTestClient implements AutoCloseable {
 
     /** Connects, or throws {@link SrtException} whose {@code rejectReason()} is the server's code. */
     public static SrtTestClient connect(int port, String streamId) {
+        return connect(port, streamId, 120);
+    }
+
+    public static SrtTestClient connect(int port, String streamId, int latencyMs) {
         Srt.startup();
         int s = Srt.createSocket();
-        Srt.configureLive(s, 120, 5000);
+        Srt.configureLive(s, latencyMs, 5000);
         Srt.setInt(s, SrtConstants.SRTO_RCVSYN, 1);
         Srt.setInt(s, SrtConstants.SRTO_SNDSYN, 1);
         Srt.setInt(s, SrtConstants.SRTO_CONNTIMEO, 3000);
@@ -77,6 +81,11 @@ public final class SrtTestClient implements AutoCloseable {
         sendBuf.clear();
         sendBuf.put(0, data, off, len);
         return Srt.send(socket, sendAddress, len) > 0;
+    }
+
+    /** The receive latency this connection settled on (SRTO_RCVLATENCY after the handshake). */
+    public int latencyMs() {
+        return Srt.getInt(socket, SrtConstants.SRTO_RCVLATENCY);
     }
 
     public boolean isConnected() {

@@ -1,0 +1,170 @@
+package dev.cascade.node.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cascade.node.config.ConfigLoader;
+import dev.cascade.node.config.NodeConfig;
+import dev.cascade.node.metrics.NodeMetrics;
+import dev.cascade.node.srt.SrtLoop;
+import dev.cascade.protocol.mpegts.StreamType;
+import dev.cascade.protocol.mpegts.TsMuxer;
+import dev.cascade.protocol.mpegts.TsPacket;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The packet path without sockets: TS made by our muxer goes in, a capturing subscription records
+ * what comes out (stages tested as jitsi's NodeTestExtensions do).
+ */
+class StreamPathTest {
+    static final int VIDEO = 0x100;
+
+    /** Captures the packets written to it; can be told to refuse (a full send buffer). */
+    static final class Capture extends Subscription {
+        final List<ByteBuffer> packets = new ArrayList<>();
+        boolean full;
+
+        @Override
+        protected int write(long address, int length) {
+            if (full) {
+                return FULL;
+            }
+            byte[] bytes = new com.sun.jna.Pointer(address).getByteArray(0, length);
+            for (int off = 0; off < length; off += TsPacket.SIZE) {
+                packets.add(ByteBuffer.wrap(bytes, off, TsPacket.SIZE).slice());
+            }
+            return SENT;
+        }
+
+        @Override
+        public String kind() {
+            return "viewer";
+        }
+
+        @Override
+        protected void closeTransport() {}
+
+        int pusiOnVideo() {
+            return (int) packets.stream().filter(p -> TsPacket.pid(p, 0) == VIDEO && TsPacket.payloadUnitStart(p, 0)).count();
+        }
+
+        int firstVideoNalType() {
+            for (ByteBuffer p : packets) {
+                if (TsPacket.pid(p, 0) == VIDEO && TsPacket.payloadUnitStart(p, 0)) {
+                    int off = TsPacket.payloadOffset(p, 0);
+                    int pesHeader = 9 + (p.get(off + 8) & 0xFF);
+                    int nal = off + pesHeader + 4; // after the 4-byte start code
+                    return p.get(nal) & 0x1F;
+                }
+            }
+            return -1;
+        }
+    }
+
+    private final NodeConfig config = new ConfigLoader().load(null, Map.of(), Map.of());
+    private final StreamHost host = new StreamHost() {
+        final SrtLoop loop = new SrtLoop("test", 1000);
+
+        @Override
+        public SrtLoop loop() {
+            return loop;
+        }
+
+        @Override
+        public NodeConfig config() {
+            return config;
+        }
+
+        @Override
+        public NodeMetrics metrics() {
+            return new NodeMetrics(config);
+        }
+
+        @Override
+        public void streamEnded(Stream stream, String reason) {}
+    };
+    private final TsMuxer muxer = new TsMuxer(List.of(new TsMuxer.Track(VIDEO, StreamType.H264, 0xE0, new byte[0])), 0x1000, VIDEO);
+    private final Stream stream = new Stream("live/t", host);
+
+    /** One access unit: an IDR (type 5) or a non-IDR slice (type 1), 1000 bytes. */
+    private void frame(int index, boolean idr) {
+        byte[] au = new byte[1000];
+        au[3] = 1;
+        au[4] = (byte) (idr ? 0x65 : 0x41);
+        ByteBuffer out = ByteBuffer.allocateDirect(muxer.maxBytesFor(au.length) + 2 * TsPacket.SIZE);
+        if (idr) {
+            muxer.writePsi(out);
+        }
+        muxer.writeAccessUnit(out, VIDEO, 90_000L + index * 3000L, 90_000L + index * 3000L, idr, ByteBuffer.wrap(au));
+        out.flip();
+        long address = dev.cascade.node.srt.Srt.address(out);
+        for (int off = 0; off < out.limit(); off += 1316) {
+            stream.onData(out, address, off, Math.min(1316, out.limit() - off));
+        }
+    }
+
+    @Test
+    void aLateSubscriberStartsOnTheCachedKeyframeWithPatAndPmtFirst() {
+        frame(0, true);
+        frame(1, false);
+        frame(2, false);
+        frame(3, true);
+        frame(4, false);
+        Capture late = new Capture();
+        stream.addSubscriber(late);
+        assertThat(TsPacket.pid(late.packets.get(0), 0)).as("PAT first").isEqualTo(0);
+        assertThat(TsPacket.pid(late.packets.get(1), 0)).as("then PMT").isEqualTo(0x1000);
+        assertThat(late.firstVideoNalType()).as("first frame is the IDR").isEqualTo(5);
+        assertThat(late.pusiOnVideo()).as("frames 3 and 4 from the GOP cache").isEqualTo(2);
+        frame(5, false);
+        assertThat(late.pusiOnVideo()).isEqualTo(3);
+        assertThat(stream.keyframes()).isEqualTo(2);
+    }
+
+    @Test
+    void aSubscriberBeforeAnyKeyframeWaitsForOne() {
+        frame(0, false);
+        Capture early = new Capture();
+        stream.addSubscriber(early);
+        frame(1, false);
+        assertThat(early.packets).isEmpty();
+        frame(2, true);
+        assertThat(early.firstVideoNalType()).isEqualTo(5);
+    }
+
+    @Test
+    void aFullSubscriberDropsUntilTheNextKeyframeAndOthersGetEverything() {
+        Capture slow = new Capture();
+        Capture fine = new Capture();
+        frame(0, true);
+        stream.addSubscriber(slow);
+        stream.addSubscriber(fine);
+        slow.full = true;
+        frame(1, false);
+        slow.full = false;
+        frame(2, false);
+        int before = slow.pusiOnVideo();
+        assertThat(before).as("slow viewer got only frame 0, nothing after the drop").isEqualTo(1);
+        frame(3, true);
+        assertThat(slow.pusiOnVideo()).as("resumes on the next keyframe").isEqualTo(2);
+        assertThat(slow.packetsDropped).isPositive();
+        assertThat(fine.pusiOnVideo()).isEqualTo(4);
+        assertThat(fine.packetsDropped).isZero();
+    }
+
+    @Test
+    void continuityErrorsAreCountedButPacketsStillFlow() {
+        frame(0, true);
+        Capture c = new Capture();
+        stream.addSubscriber(c);
+        // Skip a frame's packets at the muxer level: write one AU to a buffer we never feed.
+        ByteBuffer lost = ByteBuffer.allocateDirect(muxer.maxBytesFor(1000));
+        muxer.writeAccessUnit(lost, VIDEO, 0, 0, false, ByteBuffer.wrap(new byte[1000]));
+        frame(2, false);
+        assertThat(stream.continuityErrors()).isEqualTo(1);
+        assertThat(c.pusiOnVideo()).isEqualTo(2);
+    }
+}
