@@ -32,6 +32,10 @@ public final class NodeMetrics {
     public NodeMetrics(NodeConfig config) {
         registry.config().commonTags("node", config.nodeId(), "role", config.node().role().wireName(),
                 "region", config.node().region());
+        new io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmGcMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics().bindTo(registry);
+        new io.micrometer.core.instrument.binder.system.ProcessorMetrics().bindTo(registry);
         relayLinkStarts = Counter.builder("cascade_relay_link_starts")
                 .description("Pulls from the upstream node opened for a stream (one per stream however many subscribers)")
                 .register(registry);
