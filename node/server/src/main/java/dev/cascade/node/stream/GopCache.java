@@ -14,18 +14,34 @@ import java.nio.ByteBuffer;
  * makes the cache invalid until the next keyframe: a new subscriber then waits for it.
  */
 final class GopCache {
-    private final ByteBuffer buf;
-    private final long address;
+    /** First allocation: a 2 s GOP at ~1 Mbps. Most streams never need more than a few times this. */
+    static final int INITIAL_BYTES = 256 * 1024;
+    private final int maxBytes;
+    private ByteBuffer buf;
+    private long address;
     private int size;
     private int mark;
     private boolean valid;
     private boolean recording;
     long overflows;
 
-    GopCache(int capacityBytes) {
-        int capacity = capacityBytes - capacityBytes % TsPacket.SIZE;
-        this.buf = ByteBuffer.allocateDirect(capacity);
-        this.address = dev.cascade.node.srt.Srt.address(buf);
+    /**
+     * @param maxBytes the most a GOP may take ({@code stream.gopCacheBytes}); the buffer starts small
+     *     and doubles when a GOP outgrows it, so idle or low-rate streams do not hold megabytes of
+     *     direct memory each
+     */
+    GopCache(int maxBytes) {
+        this.maxBytes = maxBytes - maxBytes % TsPacket.SIZE;
+        allocate(Math.min(this.maxBytes, INITIAL_BYTES - INITIAL_BYTES % TsPacket.SIZE));
+    }
+
+    private void allocate(int capacity) {
+        ByteBuffer next = ByteBuffer.allocateDirect(capacity);
+        if (buf != null && size > 0) {
+            next.put(0, buf, 0, size);
+        }
+        buf = next;
+        address = dev.cascade.node.srt.Srt.address(next);
     }
 
     void clear() {
@@ -49,9 +65,13 @@ final class GopCache {
             return;
         }
         if (size + TsPacket.SIZE > buf.capacity()) {
-            overflows++;
-            clear();
-            return;
+            if (buf.capacity() >= maxBytes) {
+                overflows++;
+                clear();
+                return;
+            }
+            int grown = Math.min(maxBytes, buf.capacity() * 2);
+            allocate(grown - grown % TsPacket.SIZE);
         }
         buf.put(size, src, offset, TsPacket.SIZE);
         size += TsPacket.SIZE;
@@ -72,6 +92,10 @@ final class GopCache {
 
     boolean valid() {
         return valid;
+    }
+
+    int capacity() {
+        return buf.capacity();
     }
 
     int size() {
