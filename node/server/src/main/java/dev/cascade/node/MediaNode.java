@@ -62,7 +62,6 @@ public final class MediaNode implements StreamHost, AutoCloseable {
     private final Set<RelayLink> relayLinks = ConcurrentHashMap.newKeySet();
     private final ByteBuffer statsScratch = ByteBuffer.allocateDirect(1024);
     private final long statsAddress = Srt.address(statsScratch);
-    private final InetSocketAddress upstream;
     private final long takeoverIdleNanos;
     private SrtListener listener;
 
@@ -71,8 +70,6 @@ public final class MediaNode implements StreamHost, AutoCloseable {
         this.role = config.node().role();
         this.metrics = new NodeMetrics(config);
         this.loop = new SrtLoop("srt-loop-" + config.nodeId(), 1000);
-        this.upstream = role == NodeRole.ORIGIN ? null
-                : new InetSocketAddress(config.upstream().host(), config.upstreamPort());
         this.takeoverIdleNanos = TimeUnit.MILLISECONDS.toNanos(config.stream().publisherTakeoverIdleMs());
         metrics.registerNode(streams::values, relayLinks::size);
     }
@@ -86,7 +83,7 @@ public final class MediaNode implements StreamHost, AutoCloseable {
         loop.execute(() -> loop.add(listener.socket(), SrtConstants.SRT_EPOLL_IN, (s, ev) -> acceptAll()));
         loop.addTicker(this::sampleStats);
         LOG.info("{} node {} listening for SRT on {}{}", role.wireName(), config.nodeId(), bind,
-                upstream == null ? "" : ", pulling from " + upstream);
+                role == NodeRole.ORIGIN ? "" : ", pulling from " + config.upstream().host() + ":" + config.upstreamPort());
     }
 
     @Override
@@ -116,13 +113,15 @@ public final class MediaNode implements StreamHost, AutoCloseable {
             id = StreamId.parse(rawStreamId);
         } catch (StreamIdParseException e) {
             metrics.rejected(e.reason());
-            LOG.info("rejected {} from {}: {} ({})", quote(rawStreamId), peer, e.getMessage(), e.rejectCode());
+            // Logged from the loop thread: this thread receives every packet on the port.
+            String what = quote(rawStreamId);
+            loop.execute(() -> LOG.info("rejected {} from {}: {} ({})", what, peer, e.getMessage(), e.rejectCode()));
             return e.rejectCode();
         }
         SrtRejectCode reject = decide(id);
         if (reject != null) {
             metrics.rejected(reject.reason());
-            LOG.info("rejected {} from {}: {} ({})", id.encode(), peer, reject.reason(), reject.code());
+            loop.execute(() -> LOG.info("rejected {} from {}: {} ({})", id.encode(), peer, reject.reason(), reject.code()));
             return reject.code();
         }
         // Node-to-node pulls get the inter-node latency; SRT takes the larger of both sides' values.
@@ -170,7 +169,12 @@ public final class MediaNode implements StreamHost, AutoCloseable {
     private void acceptAll() {
         int socket;
         while ((socket = Srt.accept(listener.socket())) >= 0) {
-            onAccepted(socket);
+            try {
+                onAccepted(socket);
+            } catch (RuntimeException e) {
+                LOG.error("accepting socket {} failed", socket, e);
+                Srt.close(socket);
+            }
         }
     }
 
@@ -204,7 +208,7 @@ public final class MediaNode implements StreamHost, AutoCloseable {
                 return;
             }
             stream = newStream(id.key());
-            new RelayLink(this, stream, id, upstream).start();
+            new RelayLink(this, stream, id, config.upstream().host(), config.upstreamPort()).start();
         }
         new SrtSubscriber(this, stream, socket, peer, id.hop() != null).start();
     }
@@ -221,7 +225,8 @@ public final class MediaNode implements StreamHost, AutoCloseable {
         if (streams.remove(stream.key(), stream)) {
             metrics.unregister(stream);
         }
-        if (role != NodeRole.ORIGIN && ("not_found".equals(reason) || "upstream_unreachable".equals(reason))) {
+        if (role != NodeRole.ORIGIN && ("not_found".equals(reason) || "upstream_unreachable".equals(reason)
+                || "upstream_no_data".equals(reason))) {
             notFoundUntil.put(stream.key(), System.nanoTime() + NOT_FOUND_MEMORY_NANOS);
         }
     }
@@ -253,6 +258,8 @@ public final class MediaNode implements StreamHost, AutoCloseable {
         for (SrtConnection c : connections) {
             c.stats().read(c.socket(), statsScratch, statsAddress);
         }
+        long now = System.nanoTime();
+        notFoundUntil.values().removeIf(until -> until < now);
     }
 
     @Override

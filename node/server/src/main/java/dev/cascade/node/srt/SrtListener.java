@@ -49,6 +49,10 @@ public final class SrtListener implements AutoCloseable {
                     return -1;
                 }
             };
+            // Keep libsrt's receive thread attached to the JVM between handshakes instead of attaching
+            // and detaching it at every call.
+            com.sun.jna.Native.setCallbackThreadInitializer(callback,
+                    new com.sun.jna.CallbackThreadInitializer(true, false, "srt-listen-callback"));
             Srt.setListenCallback(socket, callback);
             Srt.listen(socket, backlog);
         } catch (RuntimeException e) {

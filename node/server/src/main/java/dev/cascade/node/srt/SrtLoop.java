@@ -170,7 +170,11 @@ public final class SrtLoop implements AutoCloseable {
                 int ev = events.getInt(i * 8 + 4);
                 Handler h = handlers.get(socket);
                 if (h != null) {
-                    safely(() -> h.onEvents(socket, ev));
+                    try {
+                        h.onEvents(socket, ev);
+                    } catch (Throwable t) {
+                        LOG.error("{}: unexpected error in handler of socket {}", name, socket, t);
+                    }
                 }
             }
             Runnable task;

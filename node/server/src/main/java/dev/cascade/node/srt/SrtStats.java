@@ -23,6 +23,7 @@ public final class SrtStats {
     private static final int MBPS_RECV_RATE = 192;
     private static final int MS_RTT = 328;
     private static final int MBPS_BANDWIDTH = 336;
+    private static final int MS_SND_BUF = 372;
 
     public volatile long packetsSent;
     public volatile long packetsReceived;
@@ -37,6 +38,8 @@ public final class SrtStats {
     public volatile double receiveRateMbps;
     public volatile double rttMs;
     public volatile double bandwidthMbps;
+    /** Time span of data sent but not yet acknowledged: how far behind the receiver is. */
+    public volatile int sendBufferMs;
 
     /**
      * Reads the socket's statistics. {@code scratch} is a direct buffer of at least 496 bytes owned by
@@ -60,6 +63,7 @@ public final class SrtStats {
         receiveRateMbps = b.getDouble(MBPS_RECV_RATE);
         rttMs = b.getDouble(MS_RTT);
         bandwidthMbps = b.getDouble(MBPS_BANDWIDTH);
+        sendBufferMs = b.getInt(MS_SND_BUF);
         return true;
     }
 }

@@ -149,6 +149,7 @@ public final class Stream implements TsAligner.Sink {
 
     private void fanOut(long address, int length, boolean keyframe) {
         boolean anyGone = false;
+        int sent = 0;
         for (int i = 0, n = subscribers.size(); i < n; i++) {
             Subscription s = subscribers.get(i);
             int r;
@@ -156,8 +157,7 @@ public final class Stream implements TsAligner.Sink {
                 r = s.write(address, length);
                 if (r == Subscription.SENT) {
                     s.bytesSent += length;
-                    bytesOut += length;
-                    packetsOut += length / TsPacket.SIZE;
+                    sent++;
                     continue;
                 }
                 if (r == Subscription.FULL) {
@@ -171,6 +171,8 @@ public final class Stream implements TsAligner.Sink {
                 r = catchUp(s);
             }
             if (r == Subscription.FULL) {
+                // Also after a catch-up that did not fit: never replay the same GOP at every message.
+                s.resync = true;
                 int dropped = length / TsPacket.SIZE;
                 s.packetsDropped += dropped;
                 packetsDropped += dropped;
@@ -178,6 +180,11 @@ public final class Stream implements TsAligner.Sink {
                 s.closed = true;
                 anyGone = true;
             }
+        }
+        if (sent > 0) {
+            // One volatile write per message, not per subscriber.
+            bytesOut += (long) sent * length;
+            packetsOut += (long) sent * (length / TsPacket.SIZE);
         }
         if (anyGone) {
             removeClosed();
@@ -189,15 +196,7 @@ public final class Stream implements TsAligner.Sink {
         if (!gop.valid()) {
             return Subscription.SENT; // nothing to start on yet: keep waiting, nothing dropped
         }
-        ByteBuffer pat = observer.patPacket();
-        ByteBuffer pmt = observer.pmtPacket();
-        int r = Subscription.SENT;
-        if (pat != null) {
-            r = s.write(observer.patAddress(), TsPacket.SIZE);
-        }
-        if (r == Subscription.SENT && pmt != null) {
-            r = s.write(observer.pmtAddress(), TsPacket.SIZE);
-        }
+        int r = observer.writePsi(s, gop.buffer(), gop.size());
         if (r == Subscription.SENT) {
             r = s.write(gop.address(), gop.size());
         }
@@ -228,6 +227,8 @@ public final class Stream implements TsAligner.Sink {
         if (r == Subscription.GONE) {
             s.closed = true;
             removeClosed();
+        } else if (r == Subscription.FULL) {
+            s.resync = true;
         }
     }
 
@@ -278,6 +279,8 @@ public final class Stream implements TsAligner.Sink {
             old.close();
         }
         source = s;
+        // A new publisher counts as active from now: until its first packet it cannot be taken over.
+        lastDataNanos = System.nanoTime();
         sourceChanges++;
         if (graceTimer != null) {
             graceTimer.cancel();

@@ -23,9 +23,10 @@ public abstract class Subscription {
      */
     boolean resync;
     boolean closed;
-    public volatile long bytesSent;
-    public volatile long packetsDropped;
-    public volatile long resyncs;
+    // Written by the loop thread only; read (possibly stale) by metrics and the API.
+    public long bytesSent;
+    public long packetsDropped;
+    public long resyncs;
 
     /** Writes {@code length} bytes (whole TS packets) from native memory; returns SENT, FULL or GONE. */
     protected abstract int write(long address, int length);

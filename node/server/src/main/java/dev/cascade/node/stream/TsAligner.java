@@ -47,9 +47,7 @@ final class TsAligner {
         int end = offset + length;
         while (pos < end) {
             int n = Math.min(end - pos, work.capacity() - workLen);
-            for (int i = 0; i < n; i++) {
-                work.put(workLen + i, in.get(pos + i));
-            }
+            work.put(workLen, in, pos, n);
             workLen += n;
             pos += n;
             drain(sink);
@@ -94,9 +92,7 @@ final class TsAligner {
         }
         // Keep the unconsumed tail (a partial packet, or bytes we could not judge yet).
         int rest = workLen - p;
-        for (int i = 0; i < rest; i++) {
-            work.put(i, work.get(p + i));
-        }
+        work.put(0, work, p, rest);
         workLen = rest;
     }
 

@@ -32,12 +32,8 @@ final class TsObserver {
     private int videoStreamType;
     private final NalScanner scanner = new NalScanner();
     private boolean scanning;
-    private final ByteBuffer patPacket = ByteBuffer.allocateDirect(TsPacket.SIZE);
-    private final ByteBuffer pmtPacket = ByteBuffer.allocateDirect(TsPacket.SIZE);
-    private final long patAddress = dev.cascade.node.srt.Srt.address(patPacket);
-    private final long pmtAddress = dev.cascade.node.srt.Srt.address(pmtPacket);
-    private boolean havePat;
-    private boolean havePmt;
+    private final PsiCopy patCopy = new PsiCopy();
+    private final PsiCopy pmtCopy = new PsiCopy();
 
     long continuityErrors;
     long transportErrors;
@@ -55,8 +51,8 @@ final class TsObserver {
         pmtPid = -1;
         videoPid = -1;
         scanning = false;
-        havePat = false;
-        havePmt = false;
+        patCopy.clear();
+        pmtCopy.clear();
     }
 
     int videoPid() {
@@ -67,21 +63,17 @@ final class TsObserver {
         return videoStreamType;
     }
 
-    /** The latest single-packet PAT, or null before one was seen. */
-    ByteBuffer patPacket() {
-        return havePat ? patPacket : null;
-    }
-
-    ByteBuffer pmtPacket() {
-        return havePmt ? pmtPacket : null;
-    }
-
-    long patAddress() {
-        return patAddress;
-    }
-
-    long pmtAddress() {
-        return pmtAddress;
+    /**
+     * Writes the latest PAT and PMT to a subscriber that is about to start on the GOP in
+     * {@code gop}. Their continuity counters are set to run straight into the first PAT/PMT packet
+     * inside the GOP, so the subscriber (often the next node) sees no continuity error.
+     */
+    int writePsi(Subscription s, ByteBuffer gop, int gopSize) {
+        int r = patCopy.write(s, TsPacket.PID_PAT, gop, gopSize);
+        if (r == Subscription.SENT && pmtPid >= 0) {
+            r = pmtCopy.write(s, pmtPid, gop, gopSize);
+        }
+        return r;
     }
 
     int observe(ByteBuffer b, int off) {
@@ -123,22 +115,20 @@ final class TsObserver {
 
     private void onPat(ByteBuffer b, int off) {
         try {
+            patCopy.collect(b, off);
             ByteBuffer section = patAssembler.feed(b, off);
             if (section == null) {
                 return;
             }
             Pat pat = Pat.parse(section);
-            if (TsPacket.payloadUnitStart(b, off)) {
-                patPacket.put(0, b, off, TsPacket.SIZE);
-                havePat = true;
-            }
+            patCopy.complete();
             int newPmtPid = pat.programs().stream().filter(p -> p.number() != 0)
                     .mapToInt(Pat.Program::pmtPid).findFirst().orElse(-1);
             if (newPmtPid != pmtPid) {
                 pmtPid = newPmtPid;
                 pmtAssembler = new PsiAssembler();
                 videoPid = -1;
-                havePmt = false;
+                pmtCopy.clear();
             }
         } catch (ParseException e) {
             psiErrors++;
@@ -147,15 +137,13 @@ final class TsObserver {
 
     private void onPmt(ByteBuffer b, int off) {
         try {
+            pmtCopy.collect(b, off);
             ByteBuffer section = pmtAssembler.feed(b, off);
             if (section == null) {
                 return;
             }
             Pmt pmt = Pmt.parse(section);
-            if (TsPacket.payloadUnitStart(b, off)) {
-                pmtPacket.put(0, b, off, TsPacket.SIZE);
-                havePmt = true;
-            }
+            pmtCopy.complete();
             // The "video" PID drives keyframe detection; an audio-only stream uses its first
             // elementary stream, where every PES is a random access point.
             int newVideo = -1;
@@ -195,6 +183,12 @@ final class TsObserver {
                 PesHeader pes = PesHeader.parse(b, payload, end - payload);
                 payload += pes.headerLength();
                 if (videoStreamType == StreamType.H264) {
+                    if (TsPacket.randomAccess(b, off)) {
+                        // The encoder marks a random access point that may have no IDR (intra
+                        // refresh, recovery-point SEI): trust it.
+                        keyframes++;
+                        return result | KEYFRAME;
+                    }
                     scanner.reset();
                     scanning = true;
                 } else if (!StreamType.isVideo(videoStreamType)
@@ -219,5 +213,66 @@ final class TsObserver {
             }
         }
         return result;
+    }
+
+    /**
+     * The packets of the latest complete PAT or PMT section (up to eight: a PMT with many tracks and
+     * descriptors spans several), kept to start new subscribers.
+     */
+    private static final class PsiCopy {
+        private static final int MAX_PACKETS = 8;
+        private final ByteBuffer pending = ByteBuffer.allocateDirect(MAX_PACKETS * TsPacket.SIZE);
+        private final ByteBuffer stored = ByteBuffer.allocateDirect(MAX_PACKETS * TsPacket.SIZE);
+        private final long storedAddress = dev.cascade.node.srt.Srt.address(stored);
+        private int pendingCount = -1;
+        private int storedCount;
+
+        void clear() {
+            pendingCount = -1;
+            storedCount = 0;
+        }
+
+        /** Every packet on the table's PID; a section starts on a payload_unit_start packet. */
+        void collect(ByteBuffer b, int off) {
+            if (TsPacket.payloadUnitStart(b, off)) {
+                pendingCount = 0;
+            }
+            if (pendingCount < 0) {
+                return;
+            }
+            if (pendingCount == MAX_PACKETS) {
+                pendingCount = -1; // too large to keep: new subscribers get it from the stream
+                return;
+            }
+            pending.put(pendingCount * TsPacket.SIZE, b, off, TsPacket.SIZE);
+            pendingCount++;
+        }
+
+        /** The section collected since the last start is complete and valid. */
+        void complete() {
+            if (pendingCount > 0) {
+                stored.put(0, pending, 0, pendingCount * TsPacket.SIZE);
+                storedCount = pendingCount;
+            }
+            pendingCount = -1;
+        }
+
+        int write(Subscription s, int pid, ByteBuffer gop, int gopSize) {
+            if (storedCount == 0) {
+                return Subscription.SENT;
+            }
+            for (int p = 0; p < gopSize; p += TsPacket.SIZE) {
+                if (TsPacket.pid(gop, p) == pid && TsPacket.hasPayload(gop, p)) {
+                    int next = TsPacket.continuityCounter(gop, p);
+                    for (int i = 0; i < storedCount; i++) {
+                        int at = i * TsPacket.SIZE + 3;
+                        int cc = (next - storedCount + i) & 0x0F;
+                        stored.put(at, (byte) ((stored.get(at) & 0xF0) | cc));
+                    }
+                    break;
+                }
+            }
+            return s.write(storedAddress, storedCount * TsPacket.SIZE);
+        }
     }
 }

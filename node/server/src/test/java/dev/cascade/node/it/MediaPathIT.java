@@ -95,6 +95,9 @@ class MediaPathIT {
                 assertThat(relay.sum("cascade_relay_links")).as("relay->origin pulls").isEqualTo(1);
                 assertThat(relay.sum("cascade_relay_link_starts_total") - relayStartsBefore).isEqualTo(1);
                 assertThat(origin.sum("cascade_stream_subscribers", "stream", key)).as("origin serves one relay").isEqualTo(1);
+                // Joining through the GOP cache is seamless for the next node: no continuity errors.
+                assertThat(relay.sum("cascade_ts_errors_total", "stream", key, "type", "continuity")).isZero();
+                assertThat(edge.sum("cascade_ts_errors_total", "stream", key, "type", "continuity")).isZero();
             }
         } finally {
             viewers.forEach(SrtTestClient::close);

@@ -106,6 +106,14 @@ class StreamPathTest {
         }
     }
 
+    /** PAT and PMT repeated mid-GOP, as encoders do every 100 ms. */
+    private void psi() {
+        ByteBuffer out = ByteBuffer.allocateDirect(4 * TsPacket.SIZE);
+        muxer.writePsi(out);
+        out.flip();
+        stream.onData(out, dev.cascade.node.srt.Srt.address(out), 0, out.limit());
+    }
+
     @Test
     void aLateSubscriberStartsOnTheCachedKeyframeWithPatAndPmtFirst() {
         frame(0, true);
@@ -153,6 +161,43 @@ class StreamPathTest {
         assertThat(slow.packetsDropped).isPositive();
         assertThat(fine.pusiOnVideo()).isEqualTo(4);
         assertThat(fine.packetsDropped).isZero();
+    }
+
+    @Test
+    void aJoinerWhoseCatchUpDoesNotFitWaitsForTheNextKeyframeInsteadOfReplayingTheGop() {
+        frame(0, true);
+        Capture joiner = new Capture();
+        joiner.full = true;
+        stream.addSubscriber(joiner);
+        joiner.full = false;
+        frame(1, false);
+        frame(2, false);
+        assertThat(joiner.packets).as("no replay of the cached GOP at every message").isEmpty();
+        frame(3, true);
+        assertThat(joiner.firstVideoNalType()).isEqualTo(5);
+        assertThat(joiner.pusiOnVideo()).isEqualTo(1);
+    }
+
+    @Test
+    void replayedPatAndPmtRunIntoTheGopsContinuityCounters() {
+        frame(0, true);
+        psi();
+        frame(1, false);
+        psi(); // the cached GOP now holds two PAT/PMT repetitions, older than the latest copy
+        Capture c = new Capture();
+        stream.addSubscriber(c);
+        int[] last = new int[8192];
+        java.util.Arrays.fill(last, -1);
+        int errors = 0;
+        for (ByteBuffer p : c.packets) {
+            int pid = TsPacket.pid(p, 0);
+            int cc = TsPacket.continuityCounter(p, 0);
+            if (last[pid] >= 0 && cc != ((last[pid] + 1) & 0x0F)) {
+                errors++;
+            }
+            last[pid] = cc;
+        }
+        assertThat(errors).isZero();
     }
 
     @Test

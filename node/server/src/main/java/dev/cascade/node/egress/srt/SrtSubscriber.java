@@ -11,10 +11,16 @@ import java.net.InetSocketAddress;
 
 /**
  * Sends a stream to one SRT caller in live-mode messages of at most seven TS packets. The bounded
- * queue is libsrt's own send buffer: when it is full {@code srt_sendmsg2} fails with
- * SRT_EASYNCSND at once and the stream drops this subscriber's packets until the next keyframe.
+ * queue is libsrt's own send buffer, bounded two ways: by its size (when full, {@code srt_sendmsg2}
+ * fails at once with SRT_EASYNCSND) and, since live mode's too-late drop keeps that buffer from
+ * ever filling, by time: when the unacknowledged backlog sampled from {@code srt_bstats} exceeds
+ * {@link #BACKLOG_LIMIT_MS}, the viewer is falling behind. Either way the stream drops this
+ * subscriber's packets until the next keyframe, rather than letting SRT punch holes into GOPs.
  */
 public final class SrtSubscriber extends Subscription implements SrtLoop.Handler {
+    /** Unacknowledged data older than this means the receiver cannot keep up. */
+    static final int BACKLOG_LIMIT_MS = 500;
+
     private final MediaNode node;
     private final Stream stream;
     private final SrtConnection connection;
@@ -43,6 +49,9 @@ public final class SrtSubscriber extends Subscription implements SrtLoop.Handler
 
     @Override
     protected int write(long address, int length) {
+        if (connection.stats().sendBufferMs > BACKLOG_LIMIT_MS) {
+            return FULL;
+        }
         int socket = connection.socket();
         for (int pos = 0; pos < length; pos += SrtConstants.LIVE_PAYLOAD) {
             int n = Srt.send(socket, address + pos, Math.min(SrtConstants.LIVE_PAYLOAD, length - pos));

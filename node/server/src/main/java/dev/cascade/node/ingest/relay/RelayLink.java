@@ -35,19 +35,24 @@ public final class RelayLink implements PulledSource, SrtLoop.Handler {
 
     private final MediaNode node;
     private final Stream stream;
-    private final InetSocketAddress upstream;
+    private final String upstreamHost;
+    private final int upstreamPort;
     private final StreamId streamId;
     private State state = State.WAITING;
     private SrtConnection connection;
     private int attempt;
     private long deadlineNanos;
     private boolean everConnected;
+    /** The deadline has passed; one more attempt is being made to learn the upstream's answer. */
+    private boolean lastChance;
     private SrtLoop.Timer retryTimer;
+    private SrtLoop.Timer deadlineTimer;
 
-    public RelayLink(MediaNode node, Stream stream, StreamId requested, InetSocketAddress upstream) {
+    public RelayLink(MediaNode node, Stream stream, StreamId requested, String upstreamHost, int upstreamPort) {
         this.node = node;
         this.stream = stream;
-        this.upstream = upstream;
+        this.upstreamHost = upstreamHost;
+        this.upstreamPort = upstreamPort;
         this.streamId = StreamId.request(requested.app(), requested.name())
                 .withHop(node.config().node().role().wireName());
     }
@@ -62,8 +67,33 @@ public final class RelayLink implements PulledSource, SrtLoop.Handler {
         stream.attachSource(this);
         node.relayLinkOpened(this);
         node.metrics().relayLinkStarted();
-        deadlineNanos = System.nanoTime() + pullTimeoutNanos();
+        armDeadline();
         connect();
+    }
+
+    /**
+     * Starts a pull-timeout window: connection attempts stop once it has passed without data. A
+     * connection that is up but silent gets twice as long, because a Cascade upstream runs the same
+     * timeout on its own pull and closes us with its answer (usually 1404) first; the watchdog only
+     * catches upstreams that accept and then send nothing.
+     */
+    private void armDeadline() {
+        deadlineNanos = System.nanoTime() + pullTimeoutNanos();
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel();
+        }
+        deadlineTimer = node.loop().schedule(2L * node.config().upstream().pullTimeoutMs(), () -> {
+            deadlineTimer = null;
+            if (state == State.CONNECTED && deadlineNanos != Long.MAX_VALUE) {
+                giveUp("upstream_no_data", 0);
+            }
+        });
+    }
+
+    private void giveUp(String reason, int rejectReason) {
+        LOG.info("pull of {} from {}:{} gave up: {} (last reject {})", stream.key(), upstreamHost, upstreamPort,
+                reason, Srt.rejectReasonText(rejectReason));
+        stream.sourceFailed(this, reason);
     }
 
     private long pullTimeoutNanos() {
@@ -73,17 +103,22 @@ public final class RelayLink implements PulledSource, SrtLoop.Handler {
     private void connect() {
         NodeConfig.Upstream cfg = node.config().upstream();
         node.metrics().relayLinkAttempt();
-        int socket = Srt.createSocket();
+        state = State.CONNECTING;
         try {
+            // Resolved at every attempt: the upstream's name may not resolve yet when this node boots.
+            InetSocketAddress upstream = new InetSocketAddress(upstreamHost, upstreamPort);
+            int socket = Srt.createSocket();
+            connection = new SrtConnection(socket, stream.key(), upstream, "upstream");
             Srt.configureLive(socket, cfg.latencyMs(), node.config().srt().peerIdleTimeoutMs());
             Srt.setInt(socket, SrtConstants.SRTO_CONNTIMEO, cfg.connectTimeoutMs());
             Srt.setString(socket, SrtConstants.SRTO_STREAMID, streamId.encode());
-            connection = new SrtConnection(socket, stream.key(), upstream, "upstream");
-            state = State.CONNECTING;
             node.loop().add(socket, SrtConstants.SRT_EPOLL_OUT | SrtConstants.SRT_EPOLL_ERR, this);
             Srt.connect(socket, upstream);
         } catch (SrtException e) {
             failed(e.rejectReason());
+        } catch (RuntimeException e) {
+            LOG.warn("pull of {} from {}:{}: {}", stream.key(), upstreamHost, upstreamPort, e.toString());
+            failed(0);
         }
     }
 
@@ -99,7 +134,7 @@ public final class RelayLink implements PulledSource, SrtLoop.Handler {
                     stream.restartPath();
                 }
                 everConnected = true;
-                LOG.info("pull of {} from {} connected", stream.key(), upstream);
+                LOG.info("pull of {} from {} connected", stream.key(), connection.peer());
             } else if ((events & SrtConstants.SRT_EPOLL_ERR) != 0) {
                 failed(Srt.rejectReason(socket));
             }
@@ -119,6 +154,7 @@ public final class RelayLink implements PulledSource, SrtLoop.Handler {
                 return;
             }
             deadlineNanos = Long.MAX_VALUE;
+            lastChance = false;
             stream.onData(loop.receiveBuffer(), loop.receiveAddress(), 0, n);
         }
         if (state == State.CONNECTED && (events & SrtConstants.SRT_EPOLL_ERR) != 0) {
@@ -126,13 +162,30 @@ public final class RelayLink implements PulledSource, SrtLoop.Handler {
         }
     }
 
-    /** A live link broke: reconnect at once, under a fresh deadline. */
+    /**
+     * The connection broke. If data had flowed on it, reconnect at once under a fresh deadline; if
+     * not (an upstream that accepts and then drops us), go through backoff under the old deadline,
+     * so a misbehaving upstream cannot make us reconnect in a tight loop forever.
+     */
     private void lost() {
-        LOG.info("pull of {} from {} lost; reconnecting", stream.key(), upstream);
-        releaseSocket();
-        deadlineNanos = System.nanoTime() + pullTimeoutNanos();
-        attempt = 0;
-        connect();
+        LOG.info("pull of {} from {}:{} lost; reconnecting", stream.key(), upstreamHost, upstreamPort);
+        if (deadlineNanos == Long.MAX_VALUE) {
+            releaseSocket();
+            attempt = 0;
+            armDeadline();
+            connect();
+        } else if (!lastChance && System.nanoTime() >= deadlineNanos) {
+            // A Cascade upstream closes a silent pull when its own pull gives up; ask once more
+            // at once to hear its answer (1404 while it remembers the stream is missing).
+            releaseSocket();
+            lastChance = true;
+            connect();
+        } else if (lastChance) {
+            releaseSocket();
+            giveUp("upstream_no_data", 0);
+        } else {
+            failed(0);
+        }
     }
 
     private void failed(int rejectReason) {
@@ -145,11 +198,8 @@ public final class RelayLink implements PulledSource, SrtLoop.Handler {
             stream.sourceFailed(this, "not_found");
             return;
         }
-        if (System.nanoTime() >= deadlineNanos) {
-            String reason = notFound ? "not_found" : "upstream_unreachable";
-            LOG.info("pull of {} from {} gave up: {} (last reject {})", stream.key(), upstream, reason,
-                    Srt.rejectReasonText(rejectReason));
-            stream.sourceFailed(this, reason);
+        if (lastChance || System.nanoTime() >= deadlineNanos) {
+            giveUp(notFound ? "not_found" : "upstream_unreachable", rejectReason);
             return;
         }
         state = State.WAITING;
@@ -179,6 +229,9 @@ public final class RelayLink implements PulledSource, SrtLoop.Handler {
         state = State.CLOSED;
         if (retryTimer != null) {
             retryTimer.cancel();
+        }
+        if (deadlineTimer != null) {
+            deadlineTimer.cancel();
         }
         releaseSocket();
         node.relayLinkClosed(this);

@@ -28,9 +28,9 @@ public final class SrtPublisher implements PushedSource, SrtLoop.Handler {
 
     /** Attaches to the stream and starts reading. Loop thread. */
     public void start() {
-        stream.attachSource(this);
-        node.track(connection);
         node.loop().add(connection.socket(), SrtConstants.SRT_EPOLL_IN | SrtConstants.SRT_EPOLL_ERR, this);
+        node.track(connection);
+        stream.attachSource(this);
         LOG.info("publisher {} started stream {}", connection.peer(), stream.key());
     }
 
