@@ -2,17 +2,12 @@ package dev.cascade.node.stream;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 
-import dev.cascade.node.config.ConfigLoader;
-import dev.cascade.node.config.NodeConfig;
-import dev.cascade.node.metrics.NodeMetrics;
 import dev.cascade.node.srt.Srt;
-import dev.cascade.node.srt.SrtLoop;
 import dev.cascade.protocol.mpegts.StreamType;
 import dev.cascade.protocol.mpegts.TsMuxer;
 import dev.cascade.protocol.mpegts.TsPacket;
 import java.nio.ByteBuffer;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,28 +18,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * failure reproduces.
  */
 class StreamFuzzTest {
-    private final NodeConfig config = new ConfigLoader().load(null, Map.of(), Map.of());
-    private final NodeMetrics metrics = new NodeMetrics(config);
-    private final SrtLoop loop = new SrtLoop("fuzz", 1000);
-    private final StreamHost host = new StreamHost() {
-        @Override
-        public SrtLoop loop() {
-            return loop;
-        }
-
-        @Override
-        public NodeConfig config() {
-            return config;
-        }
-
-        @Override
-        public NodeMetrics metrics() {
-            return metrics;
-        }
-
-        @Override
-        public void streamEnded(Stream stream, String reason) {}
-    };
+    private final StreamHost host = new TestHost();
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8})

@@ -2,17 +2,12 @@ package dev.cascade.node.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cascade.node.config.ConfigLoader;
-import dev.cascade.node.config.NodeConfig;
-import dev.cascade.node.metrics.NodeMetrics;
-import dev.cascade.node.srt.SrtLoop;
 import dev.cascade.protocol.mpegts.StreamType;
 import dev.cascade.protocol.mpegts.TsMuxer;
 import dev.cascade.protocol.mpegts.TsPacket;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -64,28 +59,7 @@ class StreamPathTest {
         }
     }
 
-    private final NodeConfig config = new ConfigLoader().load(null, Map.of(), Map.of());
-    private final StreamHost host = new StreamHost() {
-        final SrtLoop loop = new SrtLoop("test", 1000);
-
-        @Override
-        public SrtLoop loop() {
-            return loop;
-        }
-
-        @Override
-        public NodeConfig config() {
-            return config;
-        }
-
-        @Override
-        public NodeMetrics metrics() {
-            return new NodeMetrics(config);
-        }
-
-        @Override
-        public void streamEnded(Stream stream, String reason) {}
-    };
+    private final StreamHost host = new TestHost();
     private final TsMuxer muxer = new TsMuxer(List.of(new TsMuxer.Track(VIDEO, StreamType.H264, 0xE0, new byte[0])), 0x1000, VIDEO);
     private final Stream stream = new Stream("live/t", host);
 
