@@ -132,14 +132,16 @@ public final class Srt {
 
     /**
      * Receives one message into native memory at {@code address}; returns its length, 0 when nothing
-     * is ready (non-blocking), or -1 when the connection is gone.
+     * is ready (non-blocking, or a blocking socket's SRTO_RCVTIMEO expired), or -1 when the
+     * connection is gone.
      */
     public static int recv(int socket, long address, int capacity) {
         int n = SrtNative.srt_recvmsg2(socket, address, capacity, null);
         if (n >= 0) {
             return n;
         }
-        return SrtNative.srt_getlasterror(null) == SrtConstants.SRT_EASYNCRCV ? 0 : -1;
+        int code = SrtNative.srt_getlasterror(null);
+        return code == SrtConstants.SRT_EASYNCRCV || code == SrtConstants.SRT_ETIMEOUT ? 0 : -1;
     }
 
     /**

@@ -43,6 +43,7 @@ public final class SrtConstants {
     public static final int SRT_EASYNCFAIL = 6000;
     public static final int SRT_EASYNCSND = 6001;
     public static final int SRT_EASYNCRCV = 6002;
+    public static final int SRT_ETIMEOUT = 6003;
 
     /** Live-mode payload that carries exactly seven 188-byte TS packets. */
     public static final int LIVE_PAYLOAD = 1316;

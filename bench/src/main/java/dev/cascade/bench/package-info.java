@@ -1,0 +1,13 @@
+/**
+ * Benchmarks of the Cascade media path: tools run by {@code bench/run}, not tests. Each writes
+ * {@code bench/results/<name>-<UTC timestamp>.json}, a PNG plot next to it, and one line in
+ * {@code bench/results/README.md}.
+ *
+ * <ul>
+ *   <li>{@link dev.cascade.bench.LatencyBench}: added latency per hop and through origin, relay and
+ *       edge, against chains of {@code srt-live-transmit} with the same SRT latencies.</li>
+ *   <li>{@link dev.cascade.bench.ThroughputBench}: aggregate throughput through one relay, N streams
+ *       of 5 Mbps stepped up until loss, with the relay's CPU per 100 Mbps.</li>
+ * </ul>
+ */
+package dev.cascade.bench;
