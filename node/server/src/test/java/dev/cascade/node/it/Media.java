@@ -11,11 +11,11 @@ import java.util.concurrent.TimeUnit;
 public final class Media {
     private Media() {}
 
-    /** The reference publisher: 720p30 test pattern, x264 zerolatency, GOP 60, AAC. */
+    /** The reference publisher, flag for flag: 720p30 test pattern, x264 zerolatency, GOP 60, AAC. */
     public static Process publishTestPattern(String url, int seconds, Path log) throws IOException {
         return new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning", "-re",
                 "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-f", "lavfi", "-i", "sine",
-                "-t", Integer.toString(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency",
+                "-t", Integer.toString(seconds), "-c:v", "libx264", "-tune", "zerolatency",
                 "-g", "60", "-c:a", "aac", "-f", "mpegts", url)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
