@@ -144,17 +144,17 @@ public final class Stream implements TsAligner.Sink {
                 keyframe = true;
             }
         }
-        fanOut(address + offset, count * TsPacket.SIZE, keyframe);
+        fanOut(buf, offset, address + offset, count * TsPacket.SIZE, keyframe);
     }
 
-    private void fanOut(long address, int length, boolean keyframe) {
+    private void fanOut(ByteBuffer buf, int offset, long address, int length, boolean keyframe) {
         boolean anyGone = false;
         int sent = 0;
         for (int i = 0, n = subscribers.size(); i < n; i++) {
             Subscription s = subscribers.get(i);
             int r;
             if (s.live) {
-                r = s.write(address, length);
+                r = s.write(buf, offset, address, length);
                 if (r == Subscription.SENT) {
                     s.bytesSent += length;
                     sent++;
@@ -198,7 +198,7 @@ public final class Stream implements TsAligner.Sink {
         }
         int r = observer.writePsi(s, gop.buffer(), gop.size());
         if (r == Subscription.SENT) {
-            r = s.write(gop.address(), gop.size());
+            r = s.write(gop.buffer(), 0, gop.address(), gop.size());
         }
         if (r == Subscription.SENT) {
             s.live = true;

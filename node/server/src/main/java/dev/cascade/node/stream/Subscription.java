@@ -1,5 +1,7 @@
 package dev.cascade.node.stream;
 
+import java.nio.ByteBuffer;
+
 /**
  * One receiver of a stream's TS packets (a viewer, or a downstream node's pull: a RelayLink from the
  * other side is just one more subscription). Owned by the stream's loop thread.
@@ -28,8 +30,12 @@ public abstract class Subscription {
     public long packetsDropped;
     public long resyncs;
 
-    /** Writes {@code length} bytes (whole TS packets) from native memory; returns SENT, FULL or GONE. */
-    protected abstract int write(long address, int length);
+    /**
+     * Writes {@code length} bytes (whole TS packets) held in {@code buf} from {@code offset}, whose
+     * native address is {@code address} (the same bytes, for adapters that hand memory to native
+     * code); returns SENT, FULL or GONE.
+     */
+    protected abstract int write(ByteBuffer buf, int offset, long address, int length);
 
     /** "viewer" or "relay" (a downstream node). */
     public abstract String kind();

@@ -272,7 +272,7 @@ final class TsObserver {
                     break;
                 }
             }
-            return s.write(storedAddress, storedCount * TsPacket.SIZE);
+            return s.write(stored, 0, storedAddress, storedCount * TsPacket.SIZE);
         }
     }
 }

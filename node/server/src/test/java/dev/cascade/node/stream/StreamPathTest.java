@@ -23,7 +23,7 @@ class StreamPathTest {
         boolean full;
 
         @Override
-        protected int write(long address, int length) {
+        protected int write(ByteBuffer buf, int offset, long address, int length) {
             if (full) {
                 return FULL;
             }

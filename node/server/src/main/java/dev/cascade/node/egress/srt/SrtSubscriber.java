@@ -48,7 +48,7 @@ public final class SrtSubscriber extends Subscription implements SrtLoop.Handler
     }
 
     @Override
-    protected int write(long address, int length) {
+    protected int write(java.nio.ByteBuffer buf, int offset, long address, int length) {
         if (connection.stats().sendBufferMs > BACKLOG_LIMIT_MS) {
             return FULL;
         }
