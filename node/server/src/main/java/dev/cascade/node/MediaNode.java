@@ -3,6 +3,12 @@ package dev.cascade.node;
 import dev.cascade.node.config.NodeConfig;
 import dev.cascade.node.config.NodeRole;
 import dev.cascade.node.egress.srt.SrtSubscriber;
+import dev.cascade.node.egress.whep.WebRtcStreamOut;
+import dev.cascade.node.egress.whep.WebRtcViewer;
+import dev.cascade.node.egress.whep.WhepEndpoint;
+import dev.cascade.node.webrtc.WebRtcPort;
+import java.util.HashMap;
+import java.util.Map;
 import dev.cascade.node.ingest.relay.RelayLink;
 import dev.cascade.node.ingest.srt.SrtPublisher;
 import dev.cascade.node.metrics.NodeMetrics;
@@ -64,6 +70,10 @@ public final class MediaNode implements StreamHost, AutoCloseable {
     private final long statsAddress = Srt.address(statsScratch);
     private final long takeoverIdleNanos;
     private SrtListener listener;
+    private WebRtcPort webrtc;
+    private WhepEndpoint whep;
+    /** Each stream's WebRTC output, owned by the loop thread. */
+    private final Map<String, WebRtcStreamOut> webrtcOuts = new HashMap<>();
 
     public MediaNode(NodeConfig config) {
         this.config = config;
@@ -82,6 +92,16 @@ public final class MediaNode implements StreamHost, AutoCloseable {
         loop.start();
         loop.execute(() -> loop.add(listener.socket(), SrtConstants.SRT_EPOLL_IN, (s, ev) -> acceptAll()));
         loop.addTicker(this::sampleStats);
+        if (role == NodeRole.EDGE) {
+            try {
+                webrtc = new WebRtcPort(new InetSocketAddress(config.webrtc().bindAddress(), config.webrtcPort()), metrics);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot bind the WebRTC port " + config.webrtcPort(), e);
+            }
+            webrtc.start();
+            whep = new WhepEndpoint(this, webrtc, config.candidateAddress());
+            metrics.registerWebRtc(() -> whep.viewerCount());
+        }
         LOG.info("{} node {} listening for SRT on {}{}", role.wireName(), config.nodeId(), bind,
                 role == NodeRole.ORIGIN ? "" : ", pulling from " + config.upstream().host() + ":" + config.upstreamPort());
     }
@@ -103,6 +123,43 @@ public final class MediaNode implements StreamHost, AutoCloseable {
 
     public Collection<Stream> streams() {
         return streams.values();
+    }
+
+    /** The WHEP endpoint, or null on roles that serve no WebRTC viewers. */
+    public WhepEndpoint whep() {
+        return whep;
+    }
+
+    /**
+     * The stream's WebRTC output, made (and the stream pulled from upstream) on first use. Loop thread.
+     */
+    public WebRtcStreamOut webrtcOut(StreamId id) {
+        Stream stream = streams.get(id.key());
+        if (stream == null) {
+            stream = newStream(id.key());
+            new RelayLink(this, stream, id, config.upstream().host(), config.upstreamPort()).start();
+        }
+        WebRtcStreamOut out = webrtcOuts.get(id.key());
+        if (out == null) {
+            WebRtcStreamOut created = new WebRtcStreamOut(id.key());
+            Stream owner = stream;
+            created.onClosed(() -> webrtcOuts.remove(id.key(), created));
+            webrtcOuts.put(id.key(), created);
+            owner.addSubscriber(created);
+            out = created;
+        }
+        return out;
+    }
+
+    /** A viewer left; the output leaves its stream with the last one (the pull then lingers). Loop thread. */
+    public void removeWebRtcViewer(WebRtcStreamOut out, WebRtcViewer viewer) {
+        out.removeViewer(viewer);
+        if (out.viewerCount() == 0 && webrtcOuts.remove(out.streamKey(), out)) {
+            Stream s = streams.get(out.streamKey());
+            if (s != null) {
+                s.removeSubscriber(out);
+            }
+        }
     }
 
     // ---------------------------------------------------------------- admission (libsrt thread)
@@ -277,6 +334,9 @@ public final class MediaNode implements StreamHost, AutoCloseable {
         loop.close();
         if (listener != null) {
             listener.close();
+        }
+        if (webrtc != null) {
+            webrtc.close();
         }
     }
 }

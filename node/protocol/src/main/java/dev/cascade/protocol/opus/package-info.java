@@ -1,2 +1,2 @@
-/** Opus (RFC 6716) TOC parsing and the Opus-in-MPEG-TS access unit framing. */
+/** Opus (RFC 6716) TOC parsing, the Opus-in-MPEG-TS access unit framing, and Opus over RTP (RFC 7587). */
 package dev.cascade.protocol.opus;

@@ -4,13 +4,15 @@ package dev.cascade.node.config;
  * A node's whole configuration. Every value comes from {@code cascade-node.yaml} (the documented
  * defaults) merged with overrides; {@link #validate} names the first bad key.
  */
-public record NodeConfig(Node node, Srt srt, Http http, Upstream upstream, Stream stream) {
+public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream upstream, Stream stream) {
 
     public record Node(NodeRole role, String id, String region) {}
 
     public record Srt(String bindAddress, int port, int latencyMs, int peerIdleTimeoutMs, int backlog) {}
 
     public record Http(String bindAddress, int port) {}
+
+    public record WebRtc(int port, String bindAddress, String publicAddress) {}
 
     public record Upstream(String host, int port, int latencyMs, int connectTimeoutMs, int pullTimeoutMs, int lingerMs) {}
 
@@ -34,6 +36,26 @@ public record NodeConfig(Node node, Srt srt, Http http, Upstream upstream, Strea
         return upstream.port() == 0 ? up.defaultSrtPort() : upstream.port();
     }
 
+    /** WebRTC UDP port after applying the role default for 0; -1 when the role serves no WebRTC. */
+    public int webrtcPort() {
+        if (webrtc.port() != 0) {
+            return webrtc.port();
+        }
+        return switch (node.role()) {
+            case ORIGIN -> 10000;
+            case EDGE -> 10100;
+            case RELAY -> -1;
+        };
+    }
+
+    /** The IP written into ICE candidates. */
+    public String candidateAddress() {
+        if (!webrtc.publicAddress().isBlank()) {
+            return webrtc.publicAddress();
+        }
+        return "0.0.0.0".equals(webrtc.bindAddress()) ? "127.0.0.1" : webrtc.bindAddress();
+    }
+
     public String nodeId() {
         return node.id().isEmpty() ? node.role().wireName() + "-" + srtPort() : node.id();
     }
@@ -49,6 +71,10 @@ public record NodeConfig(Node node, Srt srt, Http http, Upstream upstream, Strea
         range("srt.backlog", srt.backlog(), 1, 65_535);
         require(!http.bindAddress().isBlank(), "http.bindAddress", "must not be empty");
         port("http.port", http.port());
+        port("webrtc.port", webrtc.port());
+        require(!webrtc.bindAddress().isBlank(), "webrtc.bindAddress", "must not be empty");
+        require(webrtc.publicAddress().isBlank() || webrtc.publicAddress().matches("[0-9.]+"),
+                "webrtc.publicAddress", "must be an IPv4 address (or empty)");
         require(!upstream.host().isBlank(), "upstream.host", "must not be empty");
         port("upstream.port", upstream.port());
         range("upstream.latencyMs", upstream.latencyMs(), 0, 60_000);

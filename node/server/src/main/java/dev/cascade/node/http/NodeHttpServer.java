@@ -36,8 +36,15 @@ public final class NodeHttpServer {
                 .onSuccess(s -> server = s);
     }
 
+    /** Largest SDP offer we read; a real one is 3-8 KB. */
+    static final int MAX_SDP_BYTES = 64 * 1024;
+
     private void handle(HttpServerRequest req) {
         String path = req.path();
+        if (path.startsWith("/whep/")) {
+            whep(req, path);
+            return;
+        }
         try {
             switch (path) {
                 case "/metrics" -> req.response()
@@ -51,6 +58,93 @@ public final class NodeHttpServer {
         } catch (Exception e) {
             problem(req, 500, "Internal Server Error", e.getClass().getSimpleName());
         }
+    }
+
+    /**
+     * WHEP resources (draft-ietf-wish-whep section 4): {@code POST /whep/{app}/{name}} creates a
+     * session, {@code DELETE /whep/{app}/{name}/{id}} ends it. We are ICE-lite with no trickle, so
+     * {@code PATCH} is answered 405 as the draft allows.
+     */
+    private void whep(HttpServerRequest req, String path) {
+        cors(req);
+        var endpoint = node.whep();
+        if (endpoint == null) {
+            problem(req, 404, "Not Found", "this node (" + node.config().node().role().wireName() + ") serves no WHEP");
+            return;
+        }
+        String[] parts = path.substring("/whep/".length()).split("/", -1);
+        switch (req.method().name()) {
+            case "OPTIONS" -> req.response().setStatusCode(204).end();
+            case "POST" -> {
+                if (parts.length != 2) {
+                    problem(req, 404, "Not Found", "POST to /whep/{app}/{name}");
+                    return;
+                }
+                String type = req.getHeader("content-type");
+                if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/sdp")) {
+                    node.metrics().rejected("whep_content_type");
+                    problem(req, 415, "Unsupported Media Type", "the offer must be sent as application/sdp");
+                    return;
+                }
+                String length = req.getHeader("content-length");
+                if (length != null && length.matches("\\d{1,12}") && Long.parseLong(length) > MAX_SDP_BYTES) {
+                    node.metrics().rejected("whep_too_large");
+                    problem(req, 413, "Content Too Large", "an SDP offer may be at most " + MAX_SDP_BYTES + " bytes");
+                    return;
+                }
+                io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer();
+                boolean[] tooLarge = {false};
+                req.handler(chunk -> {
+                    if (body.length() + chunk.length() > MAX_SDP_BYTES) {
+                        tooLarge[0] = true;
+                    } else {
+                        body.appendBuffer(chunk);
+                    }
+                });
+                req.endHandler(v -> {
+                    if (tooLarge[0]) {
+                        node.metrics().rejected("whep_too_large");
+                        problem(req, 413, "Content Too Large", "an SDP offer may be at most " + MAX_SDP_BYTES + " bytes");
+                        return;
+                    }
+                    var ctx = vertx.getOrCreateContext();
+                    endpoint.offer(parts[0], parts[1], body.toString(java.nio.charset.StandardCharsets.UTF_8))
+                            .whenComplete((r, err) -> ctx.runOnContext(x -> {
+                                if (err != null) {
+                                    problem(req, 500, "Internal Server Error", err.getClass().getSimpleName());
+                                } else if (r.status() != 201) {
+                                    problem(req, r.status(), r.reason(), r.detail());
+                                } else {
+                                    req.response().setStatusCode(201).putHeader("content-type", "application/sdp")
+                                            .putHeader("location", r.location()).end(r.answer());
+                                }
+                            }));
+                });
+            }
+            case "DELETE" -> {
+                if (parts.length != 3) {
+                    problem(req, 405, "Method Not Allowed", "DELETE the session URL from the Location header");
+                    return;
+                }
+                if (endpoint.delete(parts[2])) {
+                    req.response().setStatusCode(200).end();
+                } else {
+                    problem(req, 404, "Not Found", "no WHEP session " + parts[2]);
+                }
+            }
+            default -> {
+                req.response().putHeader("allow", parts.length == 3 ? "DELETE" : "POST, OPTIONS");
+                problem(req, 405, "Method Not Allowed",
+                        req.method().name() + " is not supported here (ICE-lite, no trickle: PATCH is not needed)");
+            }
+        }
+    }
+
+    private static void cors(HttpServerRequest req) {
+        req.response().putHeader("access-control-allow-origin", "*")
+                .putHeader("access-control-allow-methods", "POST, DELETE, OPTIONS")
+                .putHeader("access-control-allow-headers", "content-type, authorization")
+                .putHeader("access-control-expose-headers", "location");
     }
 
     private List<Map<String, Object>> streams() {

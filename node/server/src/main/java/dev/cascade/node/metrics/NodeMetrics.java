@@ -66,6 +66,12 @@ public final class NodeMetrics {
                 .description("Open pulls from the upstream node").register(registry);
     }
 
+    /** WebRTC gauges, on roles that serve WebRTC. */
+    public void registerWebRtc(java.util.function.IntSupplier viewers) {
+        Gauge.builder("cascade_webrtc_viewers", viewers::getAsInt)
+                .description("WHEP sessions on this node").register(registry);
+    }
+
     public void rejected(String reason) {
         rejections.computeIfAbsent(reason, r -> Counter.builder("cascade_rejections")
                 .description("Sessions refused or cut off, by reason (SRT reject codes in docs/errors.md)")

@@ -1,0 +1,246 @@
+package dev.cascade.node.egress.whep;
+
+import dev.cascade.node.stream.Subscription;
+import dev.cascade.protocol.h264.H264;
+import dev.cascade.protocol.h264.H264Packetizer;
+import dev.cascade.protocol.mpegts.Pat;
+import dev.cascade.protocol.mpegts.Pmt;
+import dev.cascade.protocol.mpegts.StreamType;
+import dev.cascade.protocol.mpegts.TsDemuxer;
+import dev.cascade.protocol.mpegts.TsError;
+import dev.cascade.protocol.rtp.AbsSendTime;
+import dev.cascade.protocol.rtp.RtpWriter;
+import java.nio.ByteBuffer;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A stream's WebRTC video, made once however many viewers watch: it is one {@link Subscription}
+ * of the stream's TS, demuxes H.264 access units ({@link TsDemuxer}), packetizes them per RFC 6184
+ * ({@link H264Packetizer}) into RTP with one SSRC, one sequence space and an abs-send-time header
+ * extension, and keeps the packets in a history ring indexed by sequence number. The ring serves
+ * NACK retransmissions and lets a new viewer start at once on the latest keyframe.
+ *
+ * <p>Per viewer, {@link WebRtcViewer#send} only copies a packet, sets the viewer's negotiated
+ * payload type and extension id, and SRTP-protects it. Runs on the stream's loop thread.
+ */
+public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Listener {
+    /** Packets kept: a few seconds of video at a few Mbps, and every seq a NACK can name in practice. */
+    static final int HISTORY = 4096;
+    private static final int MASK = HISTORY - 1;
+    /** RTP payload per packet: 1200 bytes keeps the SRTP packet under common tunnel MTUs. */
+    static final int MAX_PAYLOAD = 1200;
+    static final int SLOT_SIZE = 1300;
+    /** Internal payload type and abs-send-time id; each viewer's own are written at send time. */
+    static final int INTERNAL_PT = 96;
+    static final int INTERNAL_ABS_SEND_TIME_ID = 3;
+
+    private final String streamKey;
+    private final TsDemuxer demuxer = new TsDemuxer(this);
+    private final H264Packetizer packetizer = new H264Packetizer(MAX_PAYLOAD);
+    private final RtpWriter writer = new RtpWriter(RtpWriter.SRTP_TAIL_ROOM);
+    private final byte[][] slots = new byte[HISTORY][];
+    private final int[] slotLength = new int[HISTORY];
+    private final long[] slotIndex = new long[HISTORY];
+    private final ByteBuffer[] slotBuffers = new ByteBuffer[HISTORY];
+    private final List<WebRtcViewer> viewers = new ArrayList<>();
+    private final int ssrc;
+    private final int firstSeq;
+    /** Extended sequence number of the next packet (never wraps). */
+    private long next;
+    /** Extended sequence number of the first packet of the latest keyframe, or -1. */
+    private long keyframeStart = -1;
+    private int videoPid = -1;
+    private ByteBuffer lastSource;
+    private ByteBuffer view;
+    private final ArrayList<ByteBuffer> nalScratch = new ArrayList<>();
+
+    public volatile long accessUnits;
+    public volatile long rtpPackets;
+
+    public WebRtcStreamOut(String streamKey) {
+        this.streamKey = streamKey;
+        SecureRandom rnd = new SecureRandom();
+        this.ssrc = rnd.nextInt();
+        this.firstSeq = rnd.nextInt(1 << 16);
+        for (int i = 0; i < HISTORY; i++) {
+            slots[i] = new byte[SLOT_SIZE];
+            slotBuffers[i] = ByteBuffer.wrap(slots[i]);
+            slotIndex[i] = -1;
+        }
+    }
+
+    public String streamKey() {
+        return streamKey;
+    }
+
+    public int ssrc() {
+        return ssrc;
+    }
+
+    public int viewerCount() {
+        return viewers.size();
+    }
+
+    @Override
+    public String kind() {
+        return "webrtc";
+    }
+
+    // ---------------------------------------------------------------- TS in
+
+    @Override
+    protected int write(ByteBuffer buf, int offset, long address, int length) {
+        if (buf != lastSource) {
+            lastSource = buf;
+            view = buf.duplicate();
+        }
+        view.clear().position(offset).limit(offset + length);
+        demuxer.feed(view);
+        return SENT;
+    }
+
+    private Runnable onClosed = () -> {};
+
+    /** Runs when the stream drops this output (the stream ended, or the last viewer left). */
+    public void onClosed(Runnable r) {
+        this.onClosed = r;
+    }
+
+    @Override
+    protected void closeTransport() {
+        List<WebRtcViewer> ending = new ArrayList<>(viewers);
+        viewers.clear();
+        for (WebRtcViewer v : ending) {
+            v.streamEnded();
+        }
+        onClosed.run();
+    }
+
+    @Override
+    public void onPat(Pat pat) {}
+
+    @Override
+    public void onPmt(int pid, Pmt pmt) {
+        videoPid = -1;
+        for (Pmt.ElementaryStream es : pmt.streams()) {
+            if (es.streamType() == StreamType.H264) {
+                videoPid = es.pid();
+                return;
+            }
+        }
+    }
+
+    @Override
+    public void onError(TsError error, int pid) {}
+
+    @Override
+    public void onPes(int pid, int streamType, long pts, long dts, boolean randomAccess, ByteBuffer payload) {
+        if (pid != videoPid) {
+            return; // audio reaches browsers as Opus, from the transcoder's rendition (not yet built)
+        }
+        nalScratch.clear();
+        boolean keyframe = false;
+        for (ByteBuffer nal : H264.splitAnnexB(payload)) {
+            if (!nal.hasRemaining()) {
+                continue;
+            }
+            int type = H264.nalType(nal.get(nal.position()));
+            if (type == H264.NAL_AUD) {
+                continue; // access unit delimiters mean nothing in RTP (RFC 6184 section 5.3)
+            }
+            keyframe |= type == H264.NAL_IDR;
+            nalScratch.add(nal);
+        }
+        if (nalScratch.isEmpty()) {
+            return;
+        }
+        accessUnits++;
+        long auStart = next;
+        int timestamp = (int) pts; // 90 kHz both in TS and in RTP video (RFC 6184 section 5.1)
+        int sendTime = AbsSendTime.fromNanos(System.nanoTime());
+        packetizer.begin(nalScratch);
+        while (packetizer.hasNext()) {
+            int slot = (int) (next & MASK);
+            ByteBuffer out = slotBuffers[slot];
+            out.clear();
+            writer.start(out, INTERNAL_PT, packetizer.nextIsLast(), (int) ((firstSeq + next) & 0xFFFF), timestamp, ssrc)
+                    .absSendTime(INTERNAL_ABS_SEND_TIME_ID, sendTime)
+                    .beginPayload();
+            packetizer.writeNext(out);
+            slotLength[slot] = writer.finish();
+            slotIndex[slot] = next;
+            next++;
+            rtpPackets++;
+            sendToLive(slot);
+        }
+        if (keyframe) {
+            keyframeStart = auStart;
+            // Viewers waiting for a picture start on this keyframe, now complete in the history.
+            for (int i = 0, n = viewers.size(); i < n; i++) {
+                WebRtcViewer v = viewers.get(i);
+                if (!v.isLive()) {
+                    catchUp(v);
+                }
+            }
+        }
+    }
+
+    private void sendToLive(int slot) {
+        for (int i = 0, n = viewers.size(); i < n; i++) {
+            WebRtcViewer v = viewers.get(i);
+            if (v.isLive()) {
+                v.send(slots[slot], slotLength[slot]);
+            }
+        }
+    }
+
+    /** Sends a viewer everything from the latest keyframe and makes it live. */
+    private void catchUp(WebRtcViewer v) {
+        if (keyframeStart < 0 || next - keyframeStart > HISTORY) {
+            return;
+        }
+        for (long i = keyframeStart; i < next; i++) {
+            int slot = (int) (i & MASK);
+            v.send(slots[slot], slotLength[slot]);
+        }
+        v.goLive(next);
+    }
+
+    // ---------------------------------------------------------------- viewers (loop thread)
+
+    public void addViewer(WebRtcViewer v) {
+        viewers.add(v);
+        catchUp(v);
+    }
+
+    public void removeViewer(WebRtcViewer v) {
+        viewers.remove(v);
+    }
+
+    /** Resends the packets a viewer's NACK names, if still in the history (RFC 4585 section 6.2.1). */
+    public void retransmit(WebRtcViewer v, int seq16) {
+        long newest = next - 1;
+        if (newest < 0) {
+            return;
+        }
+        int newestSeq = (int) ((firstSeq + newest) & 0xFFFF);
+        int back = (newestSeq - seq16) & 0xFFFF;
+        long index = newest - back;
+        if (index < 0 || back >= HISTORY) {
+            return;
+        }
+        int slot = (int) (index & MASK);
+        if (slotIndex[slot] == index) {
+            v.retransmit(slots[slot], slotLength[slot]);
+        }
+    }
+
+    /** A viewer lost its picture (PLI/FIR): we cannot make a keyframe, so replay the latest one. */
+    public void replayKeyframe(WebRtcViewer v) {
+        if (v.isLive()) {
+            catchUp(v);
+        }
+    }
+}

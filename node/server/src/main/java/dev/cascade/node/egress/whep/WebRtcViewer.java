@@ -1,0 +1,115 @@
+package dev.cascade.node.egress.whep;
+
+import dev.cascade.node.webrtc.PacketBuffer;
+import dev.cascade.node.webrtc.SrtpSession;
+import dev.cascade.node.webrtc.WebRtcSession;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import org.jitsi.srtp.SrtpCryptoContext;
+
+/**
+ * One WHEP viewer of a stream: what was negotiated for it (payload type, abs-send-time id) and its
+ * SRTP context. Sending a packet is: copy it out of the stream's history, rewrite two header bytes,
+ * protect in place, one non-blocking datagram. Runs on the stream's loop thread; nothing here is
+ * shared with other viewers.
+ */
+public final class WebRtcViewer {
+    private final WebRtcSession session;
+    private final int payloadType;
+    private final int absSendTimeId;
+    private final PacketBuffer buffer = new PacketBuffer(WebRtcStreamOut.SLOT_SIZE + SrtpSession.RTP_OVERHEAD);
+    private final ByteBuffer datagram = ByteBuffer.wrap(buffer.getBuffer());
+    private SrtpCryptoContext srtp;
+    private boolean live;
+    private long liveFrom = -1;
+    private Runnable onStreamEnd;
+
+    public volatile long packetsSent;
+    public volatile long packetsDropped;
+    public volatile long retransmissions;
+    public volatile long keyframeRequests;
+    /** Latest REMB estimate from the browser, bits per second (0 before the first). */
+    public volatile long rembBps;
+
+    /**
+     * @param payloadType   the H.264 payload type the viewer's offer gave
+     * @param absSendTimeId the offer's extmap id for abs-send-time, or -1 when it has none
+     */
+    public WebRtcViewer(WebRtcSession session, int payloadType, int absSendTimeId) {
+        this.session = session;
+        this.payloadType = payloadType;
+        this.absSendTimeId = absSendTimeId;
+    }
+
+    public WebRtcSession session() {
+        return session;
+    }
+
+    /** Called when SRTP is keyed, before the viewer joins its stream. */
+    public void secure(int ssrc) throws GeneralSecurityException {
+        srtp = session.srtp().sender(ssrc);
+    }
+
+    public void onStreamEnd(Runnable r) {
+        this.onStreamEnd = r;
+    }
+
+    boolean isLive() {
+        return live;
+    }
+
+    void goLive(long from) {
+        live = true;
+        liveFrom = from;
+    }
+
+    void streamEnded() {
+        live = false;
+        if (onStreamEnd != null) {
+            onStreamEnd.run();
+        }
+    }
+
+    void send(byte[] packet, int length) {
+        if (transmit(packet, length)) {
+            packetsSent++;
+        } else {
+            packetsDropped++;
+        }
+    }
+
+    void retransmit(byte[] packet, int length) {
+        if (transmit(packet, length)) {
+            retransmissions++;
+        }
+    }
+
+    private boolean transmit(byte[] packet, int length) {
+        if (srtp == null) {
+            return false;
+        }
+        byte[] b = buffer.getBuffer();
+        System.arraycopy(packet, 0, b, 0, length);
+        b[1] = (byte) ((b[1] & 0x80) | payloadType);
+        // The stream writes exactly one one-byte extension element right after the 4-byte
+        // extension header (RFC 8285 4.2): its id is the high nibble of byte 16.
+        if (absSendTimeId > 0) {
+            b[16] = (byte) ((absSendTimeId << 4) | (b[16] & 0x0F));
+        } else {
+            b[16] = (byte) (15 << 4); // id 15 = stop parsing (RFC 8285 4.2): the viewer did not ask for it
+        }
+        try {
+            if (!SrtpSession.protect(srtp, buffer.set(length))) {
+                return false;
+            }
+        } catch (GeneralSecurityException e) {
+            return false;
+        }
+        datagram.clear().limit(buffer.getLength());
+        return session.send(datagram);
+    }
+
+    public long liveFrom() {
+        return liveFrom;
+    }
+}

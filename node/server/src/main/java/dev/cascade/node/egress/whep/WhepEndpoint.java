@@ -1,0 +1,178 @@
+package dev.cascade.node.egress.whep;
+
+import dev.cascade.node.MediaNode;
+import dev.cascade.node.webrtc.PacketBuffer;
+import dev.cascade.node.webrtc.WebRtcPort;
+import dev.cascade.node.webrtc.WebRtcSession;
+import dev.cascade.protocol.ParseException;
+import dev.cascade.protocol.rtcp.Fir;
+import dev.cascade.protocol.rtcp.Nack;
+import dev.cascade.protocol.rtcp.Pli;
+import dev.cascade.protocol.rtcp.Remb;
+import dev.cascade.protocol.rtcp.Rtcp;
+import dev.cascade.protocol.rtcp.RtcpPacket;
+import dev.cascade.protocol.sdp.SessionDescription;
+import dev.cascade.protocol.streamid.StreamId;
+import dev.cascade.protocol.streamid.StreamIdParseException;
+import java.nio.ByteBuffer;
+import java.security.GeneralSecurityException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jitsi.srtp.SrtcpCryptoContext;
+import org.jitsi.srtp.SrtpErrorStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * WHEP (draft-ietf-wish-whep): {@code POST /whep/{app}/{name}} with an SDP offer answers
+ * {@code 201 Created} with the SDP answer and a {@code Location} for the session, which
+ * {@code DELETE} ends. The HTTP layer calls {@link #offer} and {@link #delete}; this class owns the
+ * viewers' lifecycles and their RTCP feedback.
+ */
+public final class WhepEndpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(WhepEndpoint.class);
+
+    /** The outcome of an offer: an answer, or a refusal with its HTTP status. */
+    public record Result(int status, String reason, String detail, String answer, String location) {
+        static Result refused(int status, String reason, String detail) {
+            return new Result(status, reason, detail, null, null);
+        }
+    }
+
+    private final MediaNode node;
+    private final WebRtcPort port;
+    private final String candidateIp;
+    private final Map<String, WebRtcViewer> viewers = new ConcurrentHashMap<>();
+
+    public WhepEndpoint(MediaNode node, WebRtcPort port, String candidateIp) {
+        this.node = node;
+        this.port = port;
+        this.candidateIp = candidateIp;
+    }
+
+    public int viewerCount() {
+        return viewers.size();
+    }
+
+    public Map<String, WebRtcViewer> viewers() {
+        return viewers;
+    }
+
+    /** Handles an offer for {@code app/name}; completes on a Vert.x-free thread (the SRT loop). */
+    public CompletableFuture<Result> offer(String app, String name, String sdp) {
+        StreamId id;
+        try {
+            id = StreamId.parse(app + "/" + name);
+        } catch (StreamIdParseException e) {
+            node.metrics().rejected("whep_bad_stream");
+            return CompletableFuture.completedFuture(Result.refused(400, "bad_stream", e.getMessage()));
+        }
+        WhepAnswer whep;
+        try {
+            whep = WhepAnswer.check(SessionDescription.parse(sdp));
+        } catch (ParseException e) {
+            node.metrics().rejected("whep_bad_sdp");
+            return CompletableFuture.completedFuture(Result.refused(400, "bad_sdp", e.getMessage()));
+        } catch (WhepAnswer.Refusal r) {
+            node.metrics().rejected("whep_" + r.reason);
+            return CompletableFuture.completedFuture(Result.refused(r.status, r.reason, r.getMessage()));
+        }
+        return node.loop().submit(() -> {
+            WebRtcStreamOut out = node.webrtcOut(id);
+            Viewer v = new Viewer(out, whep);
+            String answer = whep.write(v.session.localUfrag(), v.session.localPwd(), port.identity().fingerprint(),
+                    candidateIp, port.port(), out.ssrc());
+            String location = "/whep/" + id.app() + "/" + id.name() + "/" + v.session.id();
+            viewers.put(v.session.id(), v.viewer);
+            return new Result(201, null, null, answer, location);
+        });
+    }
+
+    /** Ends a session; false when there is no such session. */
+    public boolean delete(String sessionId) {
+        WebRtcViewer v = viewers.get(sessionId);
+        if (v == null) {
+            return false;
+        }
+        v.session().close("deleted");
+        return true;
+    }
+
+    /** Ties one session to its viewer and stream output. */
+    private final class Viewer implements WebRtcSession.Listener {
+        final WebRtcStreamOut out;
+        final WebRtcSession session;
+        final WebRtcViewer viewer;
+        private final PacketBuffer rtcp = new PacketBuffer(1500);
+        private final Map<Integer, SrtcpCryptoContext> rtcpContexts = new ConcurrentHashMap<>();
+
+        Viewer(WebRtcStreamOut out, WhepAnswer whep) {
+            this.out = out;
+            this.session = port.open(whep.remoteUfrag, whep.remoteFingerprint, this);
+            this.viewer = new WebRtcViewer(session, whep.videoPayloadType, whep.absSendTimeId);
+            viewer.onStreamEnd(() -> session.close("stream_ended"));
+        }
+
+        @Override
+        public void onSecure(WebRtcSession s) {
+            try {
+                viewer.secure(out.ssrc());
+            } catch (GeneralSecurityException e) {
+                s.close("srtp_failed");
+                return;
+            }
+            node.loop().execute(() -> out.addViewer(viewer));
+        }
+
+        @Override
+        public void onRtcp(WebRtcSession s, byte[] packet, int length) {
+            if (length < 8) {
+                node.metrics().rejected("rtcp_malformed");
+                return;
+            }
+            int senderSsrc = ByteBuffer.wrap(packet, 4, 4).getInt();
+            List<RtcpPacket> packets;
+            try {
+                SrtcpCryptoContext ctx = rtcpContexts.get(senderSsrc);
+                if (ctx == null) {
+                    ctx = s.srtp().rtcpReceiver(senderSsrc);
+                    rtcpContexts.put(senderSsrc, ctx);
+                }
+                System.arraycopy(packet, 0, rtcp.getBuffer(), 0, length);
+                if (ctx.reverseTransformPacket(rtcp.set(length)) != SrtpErrorStatus.OK) {
+                    node.metrics().rejected("srtcp_auth");
+                    return;
+                }
+                packets = Rtcp.parseCompound(ByteBuffer.wrap(rtcp.getBuffer(), 0, rtcp.getLength()));
+            } catch (ParseException | GeneralSecurityException e) {
+                node.metrics().rejected("rtcp_malformed");
+                return;
+            }
+            for (RtcpPacket p : packets) {
+                if (p instanceof Nack nack) {
+                    List<Integer> lost = nack.lostSequenceNumbers();
+                    node.loop().execute(() -> lost.forEach(seq -> out.retransmit(viewer, seq)));
+                } else if (p instanceof Pli || p instanceof Fir) {
+                    viewer.keyframeRequests++;
+                    node.loop().execute(() -> out.replayKeyframe(viewer));
+                } else if (p instanceof Remb remb) {
+                    viewer.rembBps = remb.bitrate();
+                }
+            }
+        }
+
+        @Override
+        public void onRtp(WebRtcSession s, byte[] packet, int length) {
+            node.metrics().rejected("whep_unexpected_rtp"); // a WHEP viewer only receives
+        }
+
+        @Override
+        public void onClosed(WebRtcSession s, String reason) {
+            viewers.remove(s.id());
+            node.loop().execute(() -> node.removeWebRtcViewer(out, viewer));
+            LOG.info("WHEP session {} of {} closed: {}", s.id(), out.streamKey(), reason);
+        }
+    }
+}
