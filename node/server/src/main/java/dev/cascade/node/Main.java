@@ -22,6 +22,14 @@ import picocli.CommandLine.Option;
         description = "Runs a Cascade media node (origin, relay or edge).")
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
+    static final long SHUTDOWN_GRACE_MS = 3000;
+
+    /** libc's {@code _exit(2)}: ends the process without running atexit handlers. */
+    interface LibC extends com.sun.jna.Library {
+        LibC INSTANCE = com.sun.jna.Native.load("c", LibC.class);
+
+        void _exit(int status);
+    }
 
     @Option(names = {"-r", "--role"}, description = "origin, relay or edge (same as --set node.role=...)")
     String role;
@@ -67,9 +75,26 @@ public final class Main implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping");
-            node.close();
-            vertx.close();
+            // Close politely (SRT shutdown to peers, DELETE-able sessions ended), but never let a
+            // stuck native call keep the process alive: halt after a bounded wait.
+            Thread closer = new Thread(() -> {
+                node.close();
+                vertx.close();
+            }, "closer");
+            closer.setDaemon(true);
+            closer.start();
+            try {
+                closer.join(SHUTDOWN_GRACE_MS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             stopped.countDown();
+            if (closer.isAlive()) {
+                LOG.warn("shutdown took more than {} ms; stopping anyway", SHUTDOWN_GRACE_MS);
+            }
+            // Everything is closed. Leave with _exit: libsrt's static destructors, run by exit(),
+            // wait on sockets closed moments ago and can hold the process for many seconds.
+            LibC.INSTANCE._exit(0);
         }, "shutdown"));
         stopped.await();
         return 0;

@@ -36,12 +36,13 @@ public sealed interface RtcpPacket
      * A packet this codec does not interpret (APP, XR, transport-cc, other feedback formats), kept
      * as it came so a caller can still look at it or pass it on.
      *
+     * @param packetType 192..223 (RFC 5761 4)
      * @param count the 5-bit count / FMT field
      * @param body  the bytes after the 4-byte header, padding removed; a multiple of 4 when encoded
      */
     record Unknown(int packetType, int count, byte[] body) implements RtcpPacket {
         public Unknown {
-            if (packetType < 0 || packetType > 255 || count < 0 || count > 31 || body.length % 4 != 0
+            if (packetType < 192 || packetType > 223 || count < 0 || count > 31 || body.length % 4 != 0
                     || body.length > 4 * 0xFFFF) {
                 throw new IllegalArgumentException("RTCP packet type " + packetType + ", count " + count + ", "
                         + body.length + " body bytes");

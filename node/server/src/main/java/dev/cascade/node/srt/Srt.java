@@ -87,6 +87,11 @@ public final class Srt {
         setInt(socket, SrtConstants.SRTO_SNDSYN, 0);
         setInt(socket, SrtConstants.SRTO_LATENCY, latencyMs);
         setInt(socket, SrtConstants.SRTO_PEERIDLETIMEO, peerIdleTimeoutMs);
+        // struct linger {l_onoff = 0, l_linger = 0}: live data that is not sent by close time is
+        // worthless, and a lingering close would hold the loop thread (and shutdown) hostage.
+        if (SrtNative.srt_setsockflag(socket, SrtConstants.SRTO_LINGER, new byte[8], 8) != 0) {
+            throw SrtException.last("srt_setsockflag(SRTO_LINGER)");
+        }
     }
 
     public static void bind(int socket, InetSocketAddress address) {
