@@ -10,10 +10,11 @@ import java.nio.ByteBuffer;
  *
  * <p>An access unit ends at an RTP packet with the marker bit (5.1), or, for senders that leave
  * the marker out, when the timestamp changes (then it is delivered one packet late; {@link #flush}
- * delivers a pending one). Loss is detected from sequence numbers: on a gap the access unit in
- * progress is dropped, and so is the one the next packet belongs to, since the lost packets may
- * have held its start. Dropped units are counted, never delivered half; the caller asks for a
- * keyframe (PLI) when it needs one.
+ * delivers a pending one). Loss is detected from sequence numbers, so feed packets in order (after
+ * the jitter buffer / NACK reordering): on a gap the access unit in progress is dropped, and so is
+ * the one the next packet belongs to when its timestamp differs, since the lost packets may have
+ * held its start. Dropped units are counted, never delivered half; the caller asks for a keyframe
+ * (PLI) when it needs one.
  *
  * <p>Allocation-free in steady state: one output buffer, grown by doubling up to
  * {@code maxAccessUnitSize} (a bigger unit is dropped). Not thread-safe.

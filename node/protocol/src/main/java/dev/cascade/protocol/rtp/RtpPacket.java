@@ -191,6 +191,7 @@ public final class RtpPacket {
      * it throws.
      *
      * @throws RtpParseException naming the first problem found
+     * @throws IllegalArgumentException when {@code [off, off + len)} is not inside the buffer's limit
      */
     public static int checkHeader(ByteBuffer b, int off, int len) {
         if (off < 0 || len < 0 || off > b.limit() - len) {

@@ -45,6 +45,9 @@ public final class NodeHttpServer {
             whep(req, path);
             return;
         }
+        if (req.method().name().equals("GET") && page(req, path)) {
+            return;
+        }
         try {
             switch (path) {
                 case "/metrics" -> req.response()
@@ -139,6 +142,42 @@ public final class NodeHttpServer {
             }
         }
     }
+
+    /**
+     * The web player at {@code /watch/{app}/{name}} (nodes that serve WHEP), the publish page at
+     * {@code /publish/{app}/{name}} (origins), and their assets at {@code /web/}: the files of
+     * {@code clients/web}, packaged into the node's jar.
+     */
+    private boolean page(HttpServerRequest req, String path) {
+        String file;
+        if (path.matches("/watch/[^/]+/[^/]+") && node.whep() != null) {
+            file = "player.html";
+        } else if (path.matches("/publish/[^/]+/[^/]+") && node.config().node().role() == dev.cascade.node.config.NodeRole.ORIGIN) {
+            file = "publish.html";
+        } else if (path.matches("/web/[A-Za-z0-9_-]+\\.(js|css|html)")) {
+            file = path.substring("/web/".length());
+        } else {
+            return false;
+        }
+        byte[] body = STATIC.computeIfAbsent(file, f -> {
+            try (var in = NodeHttpServer.class.getResourceAsStream("/web/" + f)) {
+                return in == null ? new byte[0] : in.readAllBytes();
+            } catch (java.io.IOException e) {
+                return new byte[0];
+            }
+        });
+        if (body.length == 0) {
+            problem(req, 404, "Not Found", "no such file: " + file);
+            return true;
+        }
+        String type = file.endsWith(".js") ? "text/javascript; charset=utf-8"
+                : file.endsWith(".css") ? "text/css; charset=utf-8" : "text/html; charset=utf-8";
+        req.response().putHeader("content-type", type).putHeader("cache-control", "no-cache")
+                .end(io.vertx.core.buffer.Buffer.buffer(body));
+        return true;
+    }
+
+    private static final Map<String, byte[]> STATIC = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static void cors(HttpServerRequest req) {
         req.response().putHeader("access-control-allow-origin", "*")

@@ -20,6 +20,9 @@ public final class NodeProcess implements AutoCloseable {
     public final int srtPort;
     public final int httpPort;
     public final Path log;
+    /** Where the test harness and web pages live (clients/ of the checkout). */
+    public static final Path CLIENTS = Path.of(System.getProperty("cascade.node.classpath")).getParent()
+            .getParent().getParent().getParent().resolve("clients");
     private final Process process;
 
     private NodeProcess(String role, int srtPort, int httpPort, Path log, Process process) {
@@ -43,7 +46,7 @@ public final class NodeProcess implements AutoCloseable {
                 "-Xms64m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-cp", classpath, "dev.cascade.node.Main", "--role", role,
                 "--set", "srt.port=" + srtPort, "--set", "http.port=" + httpPort, "--set", "http.bindAddress=127.0.0.1",
-                "--set", "node.id=" + role + "-" + srtPort));
+                "--set", "node.id=" + role + "-" + srtPort, "--set", "webrtc.port=" + Ports.free()));
         if (upstreamPort > 0) {
             cmd.addAll(List.of("--set", "upstream.port=" + upstreamPort));
         }

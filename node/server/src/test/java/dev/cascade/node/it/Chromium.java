@@ -1,0 +1,32 @@
+package dev.cascade.node.it;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** Headless Debian Chromium playing a page, through clients/test/watch.mjs (playwright-core). */
+final class Chromium {
+    private Chromium() {}
+
+    /** Starts watching {@code url} for {@code seconds}; the result JSON lands in {@code out}. */
+    static Process watch(String url, int seconds, Path out, Path log) throws IOException {
+        return new ProcessBuilder("node", NodeProcess.CLIENTS.resolve("test/watch.mjs").toString(),
+                "--url", url, "--seconds", Integer.toString(seconds), "--out", out.toString(),
+                "--screenshot", out.resolveSibling(out.getFileName() + ".png").toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    static JsonNode result(Process p, Path out, Path log, int timeoutSeconds) throws Exception {
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("chromium harness did not finish:\n" + Files.readString(log));
+        }
+        if (p.exitValue() != 0 || !Files.exists(out)) {
+            throw new AssertionError("chromium harness failed (" + p.exitValue() + "):\n" + Files.readString(log));
+        }
+        return new ObjectMapper().readTree(out.toFile());
+    }
+}
