@@ -13,10 +13,22 @@ public final class Media {
 
     /** The reference publisher, flag for flag: 720p30 test pattern, x264 zerolatency, GOP 60, AAC. */
     public static Process publishTestPattern(String url, int seconds, Path log) throws IOException {
+        return publishTestPattern(url, seconds, "1280x720", log);
+    }
+
+    /** The same publisher at another size. */
+    public static Process publishTestPattern(String url, int seconds, String size, Path log) throws IOException {
         return new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning", "-re",
-                "-f", "lavfi", "-i", "testsrc2=size=1280x720:rate=30", "-f", "lavfi", "-i", "sine",
+                "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30", "-f", "lavfi", "-i", "sine",
                 "-t", Integer.toString(seconds), "-c:v", "libx264", "-tune", "zerolatency",
                 "-g", "60", "-c:a", "aac", "-f", "mpegts", url)
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** ffmpeg as the publisher of a ready-made TS file, in real time and without re-encoding. */
+    public static Process publishFile(String url, Path file, Path log) throws IOException {
+        return new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "warning", "-re",
+                "-i", file.toString(), "-map", "0", "-c", "copy", "-f", "mpegts", url)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
@@ -29,11 +41,19 @@ public final class Media {
 
     /** A TS file made once per test run: 640x360 30 fps, keyframe every second, AAC audio. */
     public static Path testFile(Path dir, int seconds) throws IOException, InterruptedException {
-        Path f = dir.resolve("source-" + seconds + "s.ts");
+        return testFile(dir, seconds, "640x360", 30);
+    }
+
+    /**
+     * A TS file made ahead of time (so no test pays for real-time encoding on a 2-core machine):
+     * {@code size} at 30 fps, a keyframe every {@code gop} frames, AAC audio.
+     */
+    public static Path testFile(Path dir, int seconds, String size, int gop) throws IOException, InterruptedException {
+        Path f = dir.resolve("source-" + size + "-" + seconds + "s.ts");
         if (!Files.exists(f)) {
             Process p = new ProcessBuilder("ffmpeg", "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-                    "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30", "-f", "lavfi", "-i", "sine",
-                    "-t", Integer.toString(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-g", "30",
+                    "-f", "lavfi", "-i", "testsrc2=size=" + size + ":rate=30", "-f", "lavfi", "-i", "sine",
+                    "-t", Integer.toString(seconds), "-c:v", "libx264", "-preset", "ultrafast", "-g", Integer.toString(gop),
                     "-c:a", "aac", "-f", "mpegts", f.toString()).inheritIO().start();
             if (p.waitFor() != 0) {
                 throw new IOException("ffmpeg could not make " + f);

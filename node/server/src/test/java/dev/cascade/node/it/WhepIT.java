@@ -42,7 +42,10 @@ class WhepIT {
     @BeforeAll
     static void start() throws Exception {
         cluster = Cluster.start(Map.of());
-        publisher = Media.publishTestPattern(cluster.publishUrl("webrtc"), 120, tmp.resolve("pub.log"));
+        // 640x360: a 720p real-time x264 encode beside Chromium's decoder and three JVMs makes this
+        // test measure the 2-core machine's CPU instead of the media path (and a pre-encoded file
+        // pushed with -re -c copy comes out of ffmpeg in bursts, unlike any live encoder).
+        publisher = Media.publishTestPattern(cluster.publishUrl("webrtc"), 120, "640x360", tmp.resolve("pub.log"));
         Await.until("origin has the stream", 20, () -> cluster.origin.metrics()
                 .sum("cascade_stream_keyframes_total", "stream", KEY) >= 1);
     }
@@ -108,7 +111,7 @@ class WhepIT {
         long decoded = summary.get("framesDecodedEnd").asLong() - summary.get("framesDecodedStart").asLong();
         assertThat(decoded).as("frames decoded in 10 s at 30 fps").isGreaterThanOrEqualTo(240);
         assertThat(summary.get("freezeCount").asLong() - summary.get("freezeCountStart").asLong()).as("freezes").isZero();
-        assertThat(summary.get("resolution").asText()).isEqualTo("1280x720");
+        assertThat(summary.get("resolution").asText()).isEqualTo("640x360");
         assertThat(summary.get("videoCodec").asText()).startsWith("H264");
 
         Metrics edge = cluster.edge.metrics();
