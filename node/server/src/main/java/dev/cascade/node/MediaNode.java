@@ -6,6 +6,7 @@ import dev.cascade.node.egress.srt.SrtSubscriber;
 import dev.cascade.node.egress.whep.WebRtcStreamOut;
 import dev.cascade.node.egress.whep.WebRtcViewer;
 import dev.cascade.node.egress.whep.WhepEndpoint;
+import dev.cascade.node.ingest.whip.WhipEndpoint;
 import dev.cascade.node.webrtc.WebRtcPort;
 import java.util.HashMap;
 import java.util.Map;
@@ -72,6 +73,7 @@ public final class MediaNode implements StreamHost, AutoCloseable {
     private SrtListener listener;
     private WebRtcPort webrtc;
     private WhepEndpoint whep;
+    private WhipEndpoint whip;
     /** Each stream's WebRTC output, owned by the loop thread. */
     private final Map<String, WebRtcStreamOut> webrtcOuts = new HashMap<>();
 
@@ -92,15 +94,19 @@ public final class MediaNode implements StreamHost, AutoCloseable {
         loop.start();
         loop.execute(() -> loop.add(listener.socket(), SrtConstants.SRT_EPOLL_IN, (s, ev) -> acceptAll()));
         loop.addTicker(this::sampleStats);
-        if (role == NodeRole.EDGE) {
+        if (config.webrtcPort() > 0) {
             try {
                 webrtc = new WebRtcPort(new InetSocketAddress(config.webrtc().bindAddress(), config.webrtcPort()), metrics);
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot bind the WebRTC port " + config.webrtcPort(), e);
             }
             webrtc.start();
-            whep = new WhepEndpoint(this, webrtc, config.candidateAddress());
-            metrics.registerWebRtc(() -> whep.viewerCount());
+            if (role == NodeRole.EDGE) {
+                whep = new WhepEndpoint(this, webrtc, config.candidateAddress());
+            } else if (role == NodeRole.ORIGIN) {
+                whip = new WhipEndpoint(this, webrtc, config.candidateAddress());
+            }
+            metrics.registerWebRtc(webrtc::sessionCount);
         }
         LOG.info("{} node {} listening for SRT on {}{}", role.wireName(), config.nodeId(), bind,
                 role == NodeRole.ORIGIN ? "" : ", pulling from " + config.upstream().host() + ":" + config.upstreamPort());
@@ -128,6 +134,23 @@ public final class MediaNode implements StreamHost, AutoCloseable {
     /** The WHEP endpoint, or null on roles that serve no WebRTC viewers. */
     public WhepEndpoint whep() {
         return whep;
+    }
+
+    /** The WHIP endpoint, or null on roles that take no WebRTC publishers. */
+    public WhipEndpoint whip() {
+        return whip;
+    }
+
+    /**
+     * The stream a new publisher may take, created if absent; null when it has a live publisher
+     * (the 1409 / 409 rule). Loop thread.
+     */
+    public Stream streamForPublisher(String key) {
+        Stream s = streams.get(key);
+        if (s != null && !s.admitsPublisher(System.nanoTime(), takeoverIdleNanos)) {
+            return null;
+        }
+        return s != null ? s : newStream(key);
     }
 
     /**

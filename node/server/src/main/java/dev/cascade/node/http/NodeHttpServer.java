@@ -42,7 +42,11 @@ public final class NodeHttpServer {
     private void handle(HttpServerRequest req) {
         String path = req.path();
         if (path.startsWith("/whep/")) {
-            whep(req, path);
+            webrtc(req, path, node.whep());
+            return;
+        }
+        if (path.startsWith("/whip/")) {
+            webrtc(req, path, node.whip());
             return;
         }
         if (req.method().name().equals("GET") && page(req, path)) {
@@ -68,11 +72,12 @@ public final class NodeHttpServer {
      * session, {@code DELETE /whep/{app}/{name}/{id}} ends it. We are ICE-lite with no trickle, so
      * {@code PATCH} is answered 405 as the draft allows.
      */
-    private void whep(HttpServerRequest req, String path) {
+    private void webrtc(HttpServerRequest req, String path, dev.cascade.node.webrtc.WebRtcHttpEndpoint endpoint) {
         cors(req);
-        var endpoint = node.whep();
+        String prefix = path.substring(1, 5);
         if (endpoint == null) {
-            problem(req, 404, "Not Found", "this node (" + node.config().node().role().wireName() + ") serves no WHEP");
+            problem(req, 404, "Not Found", "this node (" + node.config().node().role().wireName() + ") serves no "
+                    + prefix.toUpperCase(java.util.Locale.ROOT));
             return;
         }
         String[] parts = path.substring("/whep/".length()).split("/", -1);
@@ -80,18 +85,18 @@ public final class NodeHttpServer {
             case "OPTIONS" -> req.response().setStatusCode(204).end();
             case "POST" -> {
                 if (parts.length != 2) {
-                    problem(req, 404, "Not Found", "POST to /whep/{app}/{name}");
+                    problem(req, 404, "Not Found", "POST to /" + prefix + "/{app}/{name}");
                     return;
                 }
                 String type = req.getHeader("content-type");
                 if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/sdp")) {
-                    node.metrics().rejected("whep_content_type");
+                    node.metrics().rejected(prefix + "_content_type");
                     problem(req, 415, "Unsupported Media Type", "the offer must be sent as application/sdp");
                     return;
                 }
                 String length = req.getHeader("content-length");
                 if (length != null && length.matches("\\d{1,12}") && Long.parseLong(length) > MAX_SDP_BYTES) {
-                    node.metrics().rejected("whep_too_large");
+                    node.metrics().rejected(prefix + "_too_large");
                     problem(req, 413, "Content Too Large", "an SDP offer may be at most " + MAX_SDP_BYTES + " bytes");
                     return;
                 }
@@ -106,7 +111,7 @@ public final class NodeHttpServer {
                 });
                 req.endHandler(v -> {
                     if (tooLarge[0]) {
-                        node.metrics().rejected("whep_too_large");
+                        node.metrics().rejected(prefix + "_too_large");
                         problem(req, 413, "Content Too Large", "an SDP offer may be at most " + MAX_SDP_BYTES + " bytes");
                         return;
                     }
@@ -132,7 +137,7 @@ public final class NodeHttpServer {
                 if (endpoint.delete(parts[2])) {
                     req.response().setStatusCode(200).end();
                 } else {
-                    problem(req, 404, "Not Found", "no WHEP session " + parts[2]);
+                    problem(req, 404, "Not Found", "no " + prefix.toUpperCase(java.util.Locale.ROOT) + " session " + parts[2]);
                 }
             }
             default -> {

@@ -68,8 +68,8 @@ public final class NodeMetrics {
 
     /** WebRTC gauges, on roles that serve WebRTC. */
     public void registerWebRtc(java.util.function.IntSupplier viewers) {
-        Gauge.builder("cascade_webrtc_viewers", viewers::getAsInt)
-                .description("WHEP sessions on this node").register(registry);
+        Gauge.builder("cascade_webrtc_sessions", viewers::getAsInt)
+                .description("WebRTC sessions (WHEP viewers, WHIP publishers) on this node").register(registry);
     }
 
     public void rejected(String reason) {

@@ -54,6 +54,7 @@ public final class WebRtcSession {
     private volatile SrtpSession srtp;
     private volatile long lastConsentNanos = System.nanoTime();
     private volatile String closeReason;
+    private volatile Runnable onEnd = () -> {};
 
     WebRtcSession(WebRtcPort port, String remoteUfrag, String remoteFingerprint, Listener listener) {
         this.port = port;
@@ -155,6 +156,12 @@ public final class WebRtcSession {
             s.close();
         }
         listener.onClosed(this, reason);
+        onEnd.run();
+    }
+
+    /** Runs after the session closed, whatever closed it (bookkeeping of its owner). */
+    public void onEnd(Runnable r) {
+        this.onEnd = r;
     }
 
     public String closeReason() {

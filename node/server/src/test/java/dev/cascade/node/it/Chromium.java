@@ -19,6 +19,13 @@ final class Chromium {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
+    /** Publishes the fake camera and microphone through the publish page (WHIP) for {@code seconds}. */
+    static Process publish(String url, int seconds, Path out, Path log) throws IOException {
+        return new ProcessBuilder("node", NodeProcess.CLIENTS.resolve("test/publish.mjs").toString(),
+                "--url", url, "--seconds", Integer.toString(seconds), "--out", out.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
     static JsonNode result(Process p, Path out, Path log, int timeoutSeconds) throws Exception {
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();

@@ -67,7 +67,7 @@ class WhepIT {
         return Integer.parseInt(m.group(1));
     }
 
-    static String offer(String videoCodecLines) {
+    static String offer(String videoCodecLines) { // shared with WhipIT
         return String.join("\r\n",
                 "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0",
                 "m=video 9 UDP/TLS/RTP/SAVPF 102", "c=IN IP4 0.0.0.0", "a=mid:0",

@@ -1,5 +1,7 @@
 package dev.cascade.node.egress.whep;
 
+import dev.cascade.node.webrtc.SdpAnswerWriter;
+import dev.cascade.node.webrtc.WebRtcSession;
 import dev.cascade.protocol.sdp.Fingerprint;
 import dev.cascade.protocol.sdp.H264Profiles;
 import dev.cascade.protocol.sdp.MediaDescription;
@@ -88,78 +90,41 @@ public final class WhepAnswer {
     }
 
     /** Writes the answer SDP. */
-    String write(String iceUfrag, String icePwd, String fingerprint, String candidateIp, int port, int ssrc) {
-        StringBuilder sb = new StringBuilder();
+    String write(WebRtcSession session, String fingerprint, String candidateIp, int port, int ssrc) {
         List<String> mids = new ArrayList<>();
         for (MediaDescription m : offer.media()) {
             m.mid().ifPresent(mids::add);
         }
-        line(sb, "v=0");
-        line(sb, "o=- " + Long.toUnsignedString(System.nanoTime()) + " 2 IN IP4 " + candidateIp);
-        line(sb, "s=Cascade");
-        line(sb, "t=0 0");
-        line(sb, "a=ice-lite");
-        if (!mids.isEmpty()) {
-            line(sb, "a=group:BUNDLE " + String.join(" ", mids));
-        }
-        line(sb, "a=msid-semantic: WMS cascade");
+        SdpAnswerWriter w = new SdpAnswerWriter(session, fingerprint, candidateIp, port).session(mids);
         for (MediaDescription m : offer.media()) {
             if (m == video) {
-                video(sb, iceUfrag, icePwd, fingerprint, candidateIp, port, ssrc);
+                video(w, ssrc);
             } else {
-                inactive(sb, m, iceUfrag, icePwd, fingerprint, candidateIp, port);
+                // Sections we do not send yet (audio until the Opus rendition exists): bundled, inactive.
+                List<Integer> pts = m.payloadTypes();
+                int pt = pts.isEmpty() ? 0 : pts.get(0);
+                w.media(m.media(), Integer.toString(pt), m.mid().orElse("")).line("a=inactive");
+                m.rtpMap(pt).ifPresent(r -> w.line("a=rtpmap:" + r.value()));
             }
         }
-        return sb.toString();
+        return w.text();
     }
 
-    private void video(StringBuilder sb, String ufrag, String pwd, String fingerprint, String ip, int port, int ssrc) {
+    private void video(SdpAnswerWriter w, int ssrc) {
         int pt = videoPayloadType;
-        line(sb, "m=video " + port + " UDP/TLS/RTP/SAVPF " + pt);
-        transport(sb, videoMid, ufrag, pwd, fingerprint, ip, port);
-        line(sb, "a=sendonly");
+        w.media("video", Integer.toString(pt), videoMid).line("a=sendonly");
         if (video.rtcpReducedSize()) {
-            line(sb, "a=rtcp-rsize");
+            w.line("a=rtcp-rsize");
         }
-        line(sb, "a=rtpmap:" + pt + " H264/90000");
-        video.fmtp(pt).ifPresent(f -> line(sb, "a=fmtp:" + pt + " " + f.parameters()));
-        line(sb, "a=rtcp-fb:" + pt + " nack");
-        line(sb, "a=rtcp-fb:" + pt + " nack pli");
-        line(sb, "a=rtcp-fb:" + pt + " ccm fir");
-        line(sb, "a=rtcp-fb:" + pt + " goog-remb");
+        w.line("a=rtpmap:" + pt + " H264/90000");
+        video.fmtp(pt).ifPresent(f -> w.line("a=fmtp:" + pt + " " + f.parameters()));
+        w.line("a=rtcp-fb:" + pt + " nack").line("a=rtcp-fb:" + pt + " nack pli")
+                .line("a=rtcp-fb:" + pt + " ccm fir").line("a=rtcp-fb:" + pt + " goog-remb");
         if (absSendTimeId > 0) {
-            line(sb, "a=extmap:" + absSendTimeId + " " + ABS_SEND_TIME);
+            w.line("a=extmap:" + absSendTimeId + " " + ABS_SEND_TIME);
         }
-        line(sb, "a=msid:cascade video");
-        line(sb, "a=ssrc:" + Integer.toUnsignedString(ssrc) + " cname:cascade");
-        line(sb, "a=ssrc:" + Integer.toUnsignedString(ssrc) + " msid:cascade video");
-    }
-
-    /** Sections we do not send yet (audio until the Opus rendition exists): kept in the bundle, inactive. */
-    private void inactive(StringBuilder sb, MediaDescription m, String ufrag, String pwd, String fingerprint,
-                          String ip, int port) {
-        List<Integer> pts = m.payloadTypes();
-        int pt = pts.isEmpty() ? 0 : pts.get(0);
-        line(sb, "m=" + m.media() + " " + port + " UDP/TLS/RTP/SAVPF " + pt);
-        transport(sb, m.mid().orElse(""), ufrag, pwd, fingerprint, ip, port);
-        line(sb, "a=inactive");
-        m.rtpMap(pt).ifPresent(r -> line(sb, "a=rtpmap:" + r.value()));
-    }
-
-    private static void transport(StringBuilder sb, String mid, String ufrag, String pwd, String fingerprint,
-                                  String ip, int port) {
-        line(sb, "c=IN IP4 " + ip);
-        line(sb, "a=mid:" + mid);
-        line(sb, "a=ice-ufrag:" + ufrag);
-        line(sb, "a=ice-pwd:" + pwd);
-        line(sb, "a=fingerprint:sha-256 " + fingerprint);
-        line(sb, "a=setup:passive");
-        line(sb, "a=rtcp-mux");
-        line(sb, "a=candidate:1 1 udp 2130706431 " + ip + " " + port + " typ host");
-        line(sb, "a=end-of-candidates");
-    }
-
-    private static void line(StringBuilder sb, String s) {
-        sb.append(s).append("\r\n");
+        w.line("a=msid:cascade video")
+                .line("a=ssrc:" + Integer.toUnsignedString(ssrc) + " cname:cascade")
+                .line("a=ssrc:" + Integer.toUnsignedString(ssrc) + " msid:cascade video");
     }
 }

@@ -31,15 +31,8 @@ import org.slf4j.LoggerFactory;
  * {@code DELETE} ends. The HTTP layer calls {@link #offer} and {@link #delete}; this class owns the
  * viewers' lifecycles and their RTCP feedback.
  */
-public final class WhepEndpoint {
+public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEndpoint {
     private static final Logger LOG = LoggerFactory.getLogger(WhepEndpoint.class);
-
-    /** The outcome of an offer: an answer, or a refusal with its HTTP status. */
-    public record Result(int status, String reason, String detail, String answer, String location) {
-        static Result refused(int status, String reason, String detail) {
-            return new Result(status, reason, detail, null, null);
-        }
-    }
 
     private final MediaNode node;
     private final WebRtcPort port;
@@ -52,6 +45,11 @@ public final class WhepEndpoint {
         this.candidateIp = candidateIp;
     }
 
+    @Override
+    public String prefix() {
+        return "whep";
+    }
+
     public int viewerCount() {
         return viewers.size();
     }
@@ -61,6 +59,7 @@ public final class WhepEndpoint {
     }
 
     /** Handles an offer for {@code app/name}; completes on a Vert.x-free thread (the SRT loop). */
+    @Override
     public CompletableFuture<Result> offer(String app, String name, String sdp) {
         StreamId id;
         try {
@@ -82,15 +81,14 @@ public final class WhepEndpoint {
         return node.loop().submit(() -> {
             WebRtcStreamOut out = node.webrtcOut(id);
             Viewer v = new Viewer(out, whep);
-            String answer = whep.write(v.session.localUfrag(), v.session.localPwd(), port.identity().fingerprint(),
-                    candidateIp, port.port(), out.ssrc());
+            String answer = whep.write(v.session, port.identity().fingerprint(), candidateIp, port.port(), out.ssrc());
             String location = "/whep/" + id.app() + "/" + id.name() + "/" + v.session.id();
             viewers.put(v.session.id(), v.viewer);
             return new Result(201, null, null, answer, location);
         });
     }
 
-    /** Ends a session; false when there is no such session. */
+    @Override
     public boolean delete(String sessionId) {
         WebRtcViewer v = viewers.get(sessionId);
         if (v == null) {
