@@ -69,6 +69,10 @@ class WhipIT {
         assertThat(summary.get("state").asText()).as(summary.toString()).isEqualTo("playing");
         assertThat(summary.get("framesDecodedIncreasingEverySecond").asBoolean()).as(summary.toString()).isTrue();
         assertThat(summary.get("videoCodec").asText()).startsWith("H264");
+        // The browser's Opus travels as TS to the edge and back out as RTP: audio plays too.
+        assertThat(summary.get("audioSamplesReceived").asLong() - summary.get("audioSamplesReceivedStart").asLong())
+                .as("audio samples received in 8 s\n%s", summary).isGreaterThan(48_000L * 4);
+        assertThat(summary.get("audioSamplesIncreasingEverySecond").asBoolean()).isTrue();
     }
 
     @Test

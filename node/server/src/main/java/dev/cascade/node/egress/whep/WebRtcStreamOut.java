@@ -1,6 +1,7 @@
 package dev.cascade.node.egress.whep;
 
 import dev.cascade.node.stream.Subscription;
+import dev.cascade.protocol.ParseException;
 import dev.cascade.protocol.h264.H264;
 import dev.cascade.protocol.h264.H264Packetizer;
 import dev.cascade.protocol.mpegts.Pat;
@@ -8,10 +9,11 @@ import dev.cascade.protocol.mpegts.Pmt;
 import dev.cascade.protocol.mpegts.StreamType;
 import dev.cascade.protocol.mpegts.TsDemuxer;
 import dev.cascade.protocol.mpegts.TsError;
+import dev.cascade.protocol.opus.OpusRtp;
+import dev.cascade.protocol.opus.OpusTs;
 import dev.cascade.protocol.rtp.AbsSendTime;
 import dev.cascade.protocol.rtp.RtpWriter;
 import java.nio.ByteBuffer;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,30 +30,26 @@ import java.util.List;
 public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Listener {
     /** Packets kept: a few seconds of video at a few Mbps, and every seq a NACK can name in practice. */
     static final int HISTORY = 4096;
-    private static final int MASK = HISTORY - 1;
     /** RTP payload per packet: 1200 bytes keeps the SRTP packet under common tunnel MTUs. */
     static final int MAX_PAYLOAD = 1200;
-    static final int SLOT_SIZE = 1300;
+    static final int SLOT_SIZE = RtpTrack.SLOT_SIZE;
     /** Internal payload type and abs-send-time id; each viewer's own are written at send time. */
     static final int INTERNAL_PT = 96;
     static final int INTERNAL_ABS_SEND_TIME_ID = 3;
+
+    static final int INTERNAL_AUDIO_PT = 111;
 
     private final String streamKey;
     private final TsDemuxer demuxer = new TsDemuxer(this);
     private final H264Packetizer packetizer = new H264Packetizer(MAX_PAYLOAD);
     private final RtpWriter writer = new RtpWriter(RtpWriter.SRTP_TAIL_ROOM);
-    private final byte[][] slots = new byte[HISTORY][];
-    private final int[] slotLength = new int[HISTORY];
-    private final long[] slotIndex = new long[HISTORY];
-    private final ByteBuffer[] slotBuffers = new ByteBuffer[HISTORY];
+    final RtpTrack video = new RtpTrack(true, 90_000, HISTORY);
+    final RtpTrack audio = new RtpTrack(false, 48_000, 1024);
     private final List<WebRtcViewer> viewers = new ArrayList<>();
-    private final int ssrc;
-    private final int firstSeq;
-    /** Extended sequence number of the next packet (never wraps). */
-    private long next;
     /** Extended sequence number of the first packet of the latest keyframe, or -1. */
     private long keyframeStart = -1;
     private int videoPid = -1;
+    private int audioPid = -1;
     private ByteBuffer lastSource;
     private ByteBuffer view;
     private final ArrayList<ByteBuffer> nalScratch = new ArrayList<>();
@@ -61,14 +59,6 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
 
     public WebRtcStreamOut(String streamKey) {
         this.streamKey = streamKey;
-        SecureRandom rnd = new SecureRandom();
-        this.ssrc = rnd.nextInt();
-        this.firstSeq = rnd.nextInt(1 << 16);
-        for (int i = 0; i < HISTORY; i++) {
-            slots[i] = new byte[SLOT_SIZE];
-            slotBuffers[i] = ByteBuffer.wrap(slots[i]);
-            slotIndex[i] = -1;
-        }
     }
 
     public String streamKey() {
@@ -76,7 +66,11 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
     }
 
     public int ssrc() {
-        return ssrc;
+        return video.ssrc;
+    }
+
+    public int audioSsrc() {
+        return audio.ssrc;
     }
 
     public int viewerCount() {
@@ -124,10 +118,12 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
     @Override
     public void onPmt(int pid, Pmt pmt) {
         videoPid = -1;
+        audioPid = -1;
         for (Pmt.ElementaryStream es : pmt.streams()) {
-            if (es.streamType() == StreamType.H264) {
+            if (es.streamType() == StreamType.H264 && videoPid < 0) {
                 videoPid = es.pid();
-                return;
+            } else if (StreamType.isOpus(es.streamType(), es.descriptors()) && audioPid < 0) {
+                audioPid = es.pid();
             }
         }
     }
@@ -137,8 +133,12 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
 
     @Override
     public void onPes(int pid, int streamType, long pts, long dts, boolean randomAccess, ByteBuffer payload) {
+        if (pid == audioPid) {
+            onOpus(pts, payload);
+            return;
+        }
         if (pid != videoPid) {
-            return; // audio reaches browsers as Opus, from the transcoder's rendition (not yet built)
+            return; // AAC needs the Opus rendition of the transcoder, which is not built yet
         }
         nalScratch.clear();
         boolean keyframe = false;
@@ -157,23 +157,21 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
             return;
         }
         accessUnits++;
-        long auStart = next;
+        long auStart = video.next;
         int timestamp = (int) pts; // 90 kHz both in TS and in RTP video (RFC 6184 section 5.1)
-        int sendTime = AbsSendTime.fromNanos(System.nanoTime());
+        long now = System.nanoTime();
+        int sendTime = AbsSendTime.fromNanos(now);
         packetizer.begin(nalScratch);
         while (packetizer.hasNext()) {
-            int slot = (int) (next & MASK);
-            ByteBuffer out = slotBuffers[slot];
+            ByteBuffer out = video.buffers[video.slot(video.next)];
             out.clear();
-            writer.start(out, INTERNAL_PT, packetizer.nextIsLast(), (int) ((firstSeq + next) & 0xFFFF), timestamp, ssrc)
+            writer.start(out, INTERNAL_PT, packetizer.nextIsLast(), video.seq16(video.next), timestamp, video.ssrc)
                     .absSendTime(INTERNAL_ABS_SEND_TIME_ID, sendTime)
                     .beginPayload();
             packetizer.writeNext(out);
-            slotLength[slot] = writer.finish();
-            slotIndex[slot] = next;
-            next++;
+            int slot = video.commit(writer.finish(), timestamp, now);
             rtpPackets++;
-            sendToLive(slot);
+            sendToLive(video, slot);
         }
         if (keyframe) {
             keyframeStart = auStart;
@@ -187,25 +185,49 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
         }
     }
 
-    private void sendToLive(int slot) {
+    /** Opus packets from a PES (ETSI TS Opus mapping), one RTP packet each (RFC 7587). */
+    private void onOpus(long pts, ByteBuffer payload) {
+        long ts48 = pts * 48_000 / 90_000;
+        long now = System.nanoTime();
+        for (ByteBuffer packet : OpusTs.splitAccessUnits(payload)) {
+            int n = packet.remaining();
+            if (n == 0 || n > RtpTrack.SLOT_SIZE - 40) {
+                continue;
+            }
+            ByteBuffer out = audio.buffers[audio.slot(audio.next)];
+            out.clear();
+            writer.start(out, INTERNAL_AUDIO_PT, false, audio.seq16(audio.next), (int) ts48, audio.ssrc)
+                    .payload(packet);
+            int slot = audio.commit(writer.finish(), (int) ts48, now);
+            rtpPackets++;
+            sendToLive(audio, slot);
+            try {
+                ts48 += OpusRtp.timestampIncrement(packet);
+            } catch (ParseException e) {
+                ts48 += 960; // 20 ms, the usual frame
+            }
+        }
+    }
+
+    private void sendToLive(RtpTrack track, int slot) {
         for (int i = 0, n = viewers.size(); i < n; i++) {
             WebRtcViewer v = viewers.get(i);
             if (v.isLive()) {
-                v.send(slots[slot], slotLength[slot]);
+                v.send(track, track.slots[slot], track.lengths[slot]);
             }
         }
     }
 
     /** Sends a viewer everything from the latest keyframe and makes it live. */
     private void catchUp(WebRtcViewer v) {
-        if (keyframeStart < 0 || next - keyframeStart > HISTORY) {
+        if (keyframeStart < 0 || !video.holds(keyframeStart)) {
             return;
         }
-        for (long i = keyframeStart; i < next; i++) {
-            int slot = (int) (i & MASK);
-            v.send(slots[slot], slotLength[slot]);
+        for (long i = keyframeStart; i < video.next; i++) {
+            int slot = video.slot(i);
+            v.send(video, video.slots[slot], video.lengths[slot]);
         }
-        v.goLive(next);
+        v.goLive(video.next);
     }
 
     // ---------------------------------------------------------------- viewers (loop thread)
@@ -219,21 +241,12 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
         viewers.remove(v);
     }
 
-    /** Resends the packets a viewer's NACK names, if still in the history (RFC 4585 section 6.2.1). */
-    public void retransmit(WebRtcViewer v, int seq16) {
-        long newest = next - 1;
-        if (newest < 0) {
-            return;
-        }
-        int newestSeq = (int) ((firstSeq + newest) & 0xFFFF);
-        int back = (newestSeq - seq16) & 0xFFFF;
-        long index = newest - back;
-        if (index < 0 || back >= HISTORY) {
-            return;
-        }
-        int slot = (int) (index & MASK);
-        if (slotIndex[slot] == index) {
-            v.retransmit(slots[slot], slotLength[slot]);
+    /** Resends the packet a viewer's NACK names, if still in the history (RFC 4585 section 6.2.1). */
+    public void retransmit(WebRtcViewer v, int mediaSsrc, int seq16) {
+        RtpTrack track = mediaSsrc == audio.ssrc ? audio : video;
+        int slot = track.find(seq16);
+        if (slot >= 0) {
+            v.retransmit(track, track.slots[slot], track.lengths[slot]);
         }
     }
 

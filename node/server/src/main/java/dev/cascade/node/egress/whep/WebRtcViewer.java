@@ -17,9 +17,11 @@ public final class WebRtcViewer {
     private final WebRtcSession session;
     private final int payloadType;
     private final int absSendTimeId;
+    private final int audioPayloadType;
     private final PacketBuffer buffer = new PacketBuffer(WebRtcStreamOut.SLOT_SIZE + SrtpSession.RTP_OVERHEAD);
     private final ByteBuffer datagram = ByteBuffer.wrap(buffer.getBuffer());
     private SrtpCryptoContext srtp;
+    private SrtpCryptoContext audioSrtp;
     private boolean live;
     private long liveFrom = -1;
     private Runnable onStreamEnd;
@@ -34,11 +36,13 @@ public final class WebRtcViewer {
     /**
      * @param payloadType   the H.264 payload type the viewer's offer gave
      * @param absSendTimeId the offer's extmap id for abs-send-time, or -1 when it has none
+     * @param audioPayloadType the offer's Opus payload type, or -1 when it takes no audio from us
      */
-    public WebRtcViewer(WebRtcSession session, int payloadType, int absSendTimeId) {
+    public WebRtcViewer(WebRtcSession session, int payloadType, int absSendTimeId, int audioPayloadType) {
         this.session = session;
         this.payloadType = payloadType;
         this.absSendTimeId = absSendTimeId;
+        this.audioPayloadType = audioPayloadType;
     }
 
     public WebRtcSession session() {
@@ -46,8 +50,11 @@ public final class WebRtcViewer {
     }
 
     /** Called when SRTP is keyed, before the viewer joins its stream. */
-    public void secure(int ssrc) throws GeneralSecurityException {
-        srtp = session.srtp().sender(ssrc);
+    public void secure(int videoSsrc, int audioSsrc) throws GeneralSecurityException {
+        srtp = session.srtp().sender(videoSsrc);
+        if (audioPayloadType >= 0) {
+            audioSrtp = session.srtp().sender(audioSsrc);
+        }
     }
 
     public void onStreamEnd(Runnable r) {
@@ -70,26 +77,34 @@ public final class WebRtcViewer {
         }
     }
 
-    void send(byte[] packet, int length) {
-        if (transmit(packet, length)) {
+    void send(RtpTrack track, byte[] packet, int length) {
+        if (!track.video && audioSrtp == null) {
+            return;
+        }
+        if (transmit(track, packet, length)) {
             packetsSent++;
         } else {
             packetsDropped++;
         }
     }
 
-    void retransmit(byte[] packet, int length) {
-        if (transmit(packet, length)) {
+    void retransmit(RtpTrack track, byte[] packet, int length) {
+        if (transmit(track, packet, length)) {
             retransmissions++;
         }
     }
 
-    private boolean transmit(byte[] packet, int length) {
-        if (srtp == null) {
+    private boolean transmit(RtpTrack track, byte[] packet, int length) {
+        SrtpCryptoContext ctx = track.video ? srtp : audioSrtp;
+        if (ctx == null) {
             return false;
         }
         byte[] b = buffer.getBuffer();
         System.arraycopy(packet, 0, b, 0, length);
+        if (!track.video) {
+            b[1] = (byte) ((b[1] & 0x80) | audioPayloadType);
+            return protectAndSend(ctx, length);
+        }
         b[1] = (byte) ((b[1] & 0x80) | payloadType);
         // The stream writes exactly one one-byte extension element right after the 4-byte
         // extension header (RFC 8285 4.2): its id is the high nibble of byte 16.
@@ -98,8 +113,12 @@ public final class WebRtcViewer {
         } else {
             b[16] = (byte) (15 << 4); // id 15 = stop parsing (RFC 8285 4.2): the viewer did not ask for it
         }
+        return protectAndSend(ctx, length);
+    }
+
+    private boolean protectAndSend(SrtpCryptoContext ctx, int length) {
         try {
-            if (!SrtpSession.protect(srtp, buffer.set(length))) {
+            if (!SrtpSession.protect(ctx, buffer.set(length))) {
                 return false;
             }
         } catch (GeneralSecurityException e) {

@@ -40,13 +40,18 @@ public final class WhepAnswer {
     final int videoPayloadType;
     final int absSendTimeId;
     final String remoteUfrag;
+    /** The offer's Opus payload type, or -1 when it has no audio section we can fill. */
+    final int audioPayloadType;
+    private final MediaDescription audio;
     final String remoteFingerprint;
     private final SessionDescription offer;
     private final MediaDescription video;
 
     private WhepAnswer(SessionDescription offer, MediaDescription video, String mid, int pt, int absId,
-                       String ufrag, String fingerprint) {
+                       String ufrag, String fingerprint, MediaDescription audio, int audioPt) {
         this.offer = offer;
+        this.audio = audio;
+        this.audioPayloadType = audioPt;
         this.video = video;
         this.videoMid = mid;
         this.videoPayloadType = pt;
@@ -86,11 +91,15 @@ public final class WhepAnswer {
                             + "Cascade sends H.264 as it comes from the encoder (no transcoding for WebRTC yet)");
         }
         int absId = video.extMapId(ABS_SEND_TIME).orElse(-1);
-        return new WhepAnswer(offer, video, mid, h264.get().payloadType(), absId, ufrag, fp.hex());
+        MediaDescription audio = offer.media().stream().filter(m -> m.isAudio() && !m.isRejected()).findFirst().orElse(null);
+        int audioPt = audio == null ? -1 : audio.rtpMaps().stream()
+                .filter(r -> r.is("opus") && r.clockRate() == 48_000).mapToInt(r -> r.payloadType()).findFirst().orElse(-1);
+        return new WhepAnswer(offer, video, mid, h264.get().payloadType(), absId, ufrag, fp.hex(),
+                audioPt < 0 ? null : audio, audioPt);
     }
 
     /** Writes the answer SDP. */
-    String write(WebRtcSession session, String fingerprint, String candidateIp, int port, int ssrc) {
+    String write(WebRtcSession session, String fingerprint, String candidateIp, int port, int ssrc, int audioSsrc) {
         List<String> mids = new ArrayList<>();
         for (MediaDescription m : offer.media()) {
             m.mid().ifPresent(mids::add);
@@ -99,8 +108,18 @@ public final class WhepAnswer {
         for (MediaDescription m : offer.media()) {
             if (m == video) {
                 video(w, ssrc);
+            } else if (m == audio) {
+                // Opus as the stream carries it (WHIP publishers); AAC sources need the transcoder's
+                // Opus rendition, not built yet, and then this track stays silent.
+                int pt = audioPayloadType;
+                w.media("audio", Integer.toString(pt), m.mid().orElse("")).line("a=sendonly")
+                        .line("a=rtpmap:" + pt + " opus/48000/2");
+                m.fmtp(pt).ifPresent(f -> w.line("a=fmtp:" + pt + " " + f.parameters()));
+                w.line("a=msid:cascade audio")
+                        .line("a=ssrc:" + Integer.toUnsignedString(audioSsrc) + " cname:cascade")
+                        .line("a=ssrc:" + Integer.toUnsignedString(audioSsrc) + " msid:cascade audio");
             } else {
-                // Sections we do not send yet (audio until the Opus rendition exists): bundled, inactive.
+                // Sections we have nothing for: bundled, inactive.
                 List<Integer> pts = m.payloadTypes();
                 int pt = pts.isEmpty() ? 0 : pts.get(0);
                 w.media(m.media(), Integer.toString(pt), m.mid().orElse("")).line("a=inactive");

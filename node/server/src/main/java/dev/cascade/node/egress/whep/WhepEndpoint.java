@@ -81,7 +81,8 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
         return node.loop().submit(() -> {
             WebRtcStreamOut out = node.webrtcOut(id);
             Viewer v = new Viewer(out, whep);
-            String answer = whep.write(v.session, port.identity().fingerprint(), candidateIp, port.port(), out.ssrc());
+            String answer = whep.write(v.session, port.identity().fingerprint(), candidateIp, port.port(), out.ssrc(),
+                    out.audioSsrc());
             String location = "/whep/" + id.app() + "/" + id.name() + "/" + v.session.id();
             viewers.put(v.session.id(), v.viewer);
             return new Result(201, null, null, answer, location);
@@ -109,14 +110,14 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
         Viewer(WebRtcStreamOut out, WhepAnswer whep) {
             this.out = out;
             this.session = port.open(whep.remoteUfrag, whep.remoteFingerprint, this);
-            this.viewer = new WebRtcViewer(session, whep.videoPayloadType, whep.absSendTimeId);
+            this.viewer = new WebRtcViewer(session, whep.videoPayloadType, whep.absSendTimeId, whep.audioPayloadType);
             viewer.onStreamEnd(() -> session.close("stream_ended"));
         }
 
         @Override
         public void onSecure(WebRtcSession s) {
             try {
-                viewer.secure(out.ssrc());
+                viewer.secure(out.ssrc(), out.audioSsrc());
             } catch (GeneralSecurityException e) {
                 s.close("srtp_failed");
                 return;
@@ -151,7 +152,8 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
             for (RtcpPacket p : packets) {
                 if (p instanceof Nack nack) {
                     List<Integer> lost = nack.lostSequenceNumbers();
-                    node.loop().execute(() -> lost.forEach(seq -> out.retransmit(viewer, seq)));
+                    int media = nack.mediaSsrc();
+                    node.loop().execute(() -> lost.forEach(seq -> out.retransmit(viewer, media, seq)));
                 } else if (p instanceof Pli || p instanceof Fir) {
                     viewer.keyframeRequests++;
                     node.loop().execute(() -> out.replayKeyframe(viewer));
