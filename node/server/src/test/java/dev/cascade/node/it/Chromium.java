@@ -19,10 +19,14 @@ final class Chromium {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
-    /** Publishes the fake camera and microphone through the publish page (WHIP) for {@code seconds}. */
+    /**
+     * Publishes the fake camera and microphone through the publish page (WHIP) for {@code seconds},
+     * stamping each frame's capture time into an H.264 SEI (clients/README.md) so players can
+     * measure glass-to-glass latency.
+     */
     static Process publish(String url, int seconds, Path out, Path log) throws IOException {
         return new ProcessBuilder("node", NodeProcess.CLIENTS.resolve("test/publish.mjs").toString(),
-                "--url", url, "--seconds", Integer.toString(seconds), "--out", out.toString())
+                "--url", url, "--seconds", Integer.toString(seconds), "--out", out.toString(), "--stamp")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 

@@ -73,6 +73,14 @@ class WhipIT {
         assertThat(summary.get("audioSamplesReceived").asLong() - summary.get("audioSamplesReceivedStart").asLong())
                 .as("audio samples received in 8 s\n%s", summary).isGreaterThan(48_000L * 4);
         assertThat(summary.get("audioSamplesIncreasingEverySecond").asBoolean()).isTrue();
+
+        // Capture time stamped by the publishing browser in an SEI, read back by the playing one.
+        JsonNode g2g = summary.get("glassToGlass");
+        assertThat(g2g.isNull()).as("glass-to-glass measured\n%s", summary).isFalse();
+        assertThat(g2g.get("count").asLong()).isGreaterThan(100);
+        System.out.printf("glass-to-glass, Chromium WHIP -> origin -> relay -> edge -> Chromium WHEP: p50 %s ms, p95 %s ms (%s frames)%n",
+                g2g.get("p50"), g2g.get("p95"), g2g.get("count"));
+        assertThat(g2g.get("p50").asDouble()).as("glass-to-glass p50 ms").isBetween(0.0, 2000.0);
     }
 
     @Test
