@@ -3,7 +3,10 @@ package dev.cascade.node;
 import dev.cascade.node.config.NodeConfig;
 import dev.cascade.node.config.NodeRole;
 import dev.cascade.node.egress.srt.SrtSubscriber;
+import dev.cascade.node.egress.whep.OpusAudioFeed;
 import dev.cascade.node.egress.whep.WebRtcStreamOut;
+import dev.cascade.transcoder.FfmpegSupervisor;
+import dev.cascade.transcoder.OpusRendition;
 import dev.cascade.node.egress.whep.WebRtcViewer;
 import dev.cascade.node.egress.whep.WhepEndpoint;
 import dev.cascade.node.ingest.whip.WhipEndpoint;
@@ -76,6 +79,8 @@ public final class MediaNode implements StreamHost, AutoCloseable {
     private WhipEndpoint whip;
     /** Each stream's WebRTC output, owned by the loop thread. */
     private final Map<String, WebRtcStreamOut> webrtcOuts = new HashMap<>();
+    /** Origin: the Opus-rendition transcoder of each AAC stream. Loop thread. */
+    private final Map<String, FfmpegSupervisor> transcoders = new HashMap<>();
 
     public MediaNode(NodeConfig config) {
         this.config = config;
@@ -167,11 +172,49 @@ public final class MediaNode implements StreamHost, AutoCloseable {
             WebRtcStreamOut created = new WebRtcStreamOut(id.key());
             Stream owner = stream;
             created.onClosed(() -> webrtcOuts.remove(id.key(), created));
+            created.onNeedsOpusRendition(() -> feedOpusRendition(id, created));
             webrtcOuts.put(id.key(), created);
             owner.addSubscriber(created);
             out = created;
         }
         return out;
+    }
+
+    /**
+     * The stream's audio is AAC: its WebRTC audio comes from the Opus rendition the origin's
+     * transcoder publishes, pulled like any stream. Loop thread.
+     */
+    private void feedOpusRendition(StreamId source, WebRtcStreamOut out) {
+        StreamId rendition = StreamId.request(source.app(), OpusRendition.renditionName(source.name()));
+        Stream rs = streams.get(rendition.key());
+        if (rs == null) {
+            rs = newStream(rendition.key());
+            new RelayLink(this, rs, rendition, config.upstream().host(), config.upstreamPort()).start();
+        }
+        OpusAudioFeed feed = new OpusAudioFeed(out);
+        Stream renditionStream = rs;
+        renditionStream.addSubscriber(feed);
+        out.onClosed(() -> renditionStream.removeSubscriber(feed));
+    }
+
+    // ---------------------------------------------------------------- origin: Opus renditions
+
+    @Override
+    public void streamFormat(Stream stream, boolean aacAudio, boolean opusAudio) {
+        if (role != NodeRole.ORIGIN || !(stream.source() instanceof dev.cascade.node.stream.PushedSource)) {
+            return;
+        }
+        String key = stream.key();
+        String name = key.substring(key.indexOf('/') + 1);
+        if (aacAudio && !opusAudio && !OpusRendition.isRendition(name) && !transcoders.containsKey(key)) {
+            java.nio.file.Path log = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"),
+                    "cascade-" + config.nodeId() + "-" + key.replace('/', '_') + ".opus.log");
+            transcoders.put(key, new FfmpegSupervisor(key + ".opus",
+                    OpusRendition.command("127.0.0.1", config.srtPort(), key.substring(0, key.indexOf('/')), name,
+                            config.upstream().latencyMs()), log).start());
+            LOG.info("stream {} has AAC audio: transcoding it to Opus for WebRTC ({} -> {}{})", key, key, key,
+                    OpusRendition.SUFFIX);
+        }
     }
 
     /** A viewer left; the output leaves its stream with the last one (the pull then lingers). Loop thread. */
@@ -305,6 +348,10 @@ public final class MediaNode implements StreamHost, AutoCloseable {
         if (streams.remove(stream.key(), stream)) {
             metrics.unregister(stream);
         }
+        FfmpegSupervisor transcoder = transcoders.remove(stream.key());
+        if (transcoder != null) {
+            transcoder.close();
+        }
         if (role != NodeRole.ORIGIN && ("not_found".equals(reason) || "upstream_unreachable".equals(reason)
                 || "upstream_no_data".equals(reason))) {
             notFoundUntil.put(stream.key(), System.nanoTime() + NOT_FOUND_MEMORY_NANOS);
@@ -354,6 +401,7 @@ public final class MediaNode implements StreamHost, AutoCloseable {
         } catch (Exception e) {
             LOG.warn("shutdown: {}", e.toString());
         }
+        transcoders.values().forEach(FfmpegSupervisor::close);
         loop.close();
         if (listener != null) {
             listener.close();

@@ -53,6 +53,7 @@ public final class Stream implements TsAligner.Sink {
     private SrtLoop.Timer graceTimer;
     private SrtLoop.Timer lingerTimer;
     private boolean ended;
+    private long formatSeen;
 
     public volatile long bytesIn;
     public volatile long packetsIn;
@@ -145,6 +146,10 @@ public final class Stream implements TsAligner.Sink {
             }
         }
         fanOut(buf, offset, address + offset, count * TsPacket.SIZE, keyframe);
+        if (observer.formatChanges != formatSeen) {
+            formatSeen = observer.formatChanges;
+            host.streamFormat(this, observer.aacAudio, observer.opusAudio);
+        }
     }
 
     private void fanOut(ByteBuffer buf, int offset, long address, int length, boolean keyframe) {
@@ -297,6 +302,7 @@ public final class Stream implements TsAligner.Sink {
         state = State.STARTING;
         aligner.reset();
         observer.reset();
+        formatSeen = 0;
         gop.clear();
         for (Subscription sub : subscribers) {
             sub.live = false;

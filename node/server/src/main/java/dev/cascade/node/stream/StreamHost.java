@@ -12,6 +12,9 @@ public interface StreamHost {
 
     NodeMetrics metrics();
 
+    /** The stream's PMT now lists these audio codecs (first PMT, or a change). Loop thread. */
+    default void streamFormat(Stream stream, boolean aacAudio, boolean opusAudio) {}
+
     /** The stream has ended (its subscribers are closed) for {@code reason}; forget it. */
     void streamEnded(Stream stream, String reason);
 }

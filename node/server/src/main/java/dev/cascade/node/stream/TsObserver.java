@@ -35,6 +35,10 @@ final class TsObserver {
     private final PsiCopy patCopy = new PsiCopy();
     private final PsiCopy pmtCopy = new PsiCopy();
 
+    /** Audio codecs the latest PMT lists; {@link #formatChanges} counts PMTs that changed them. */
+    boolean aacAudio;
+    boolean opusAudio;
+    long formatChanges;
     long continuityErrors;
     long transportErrors;
     long psiErrors;
@@ -53,6 +57,9 @@ final class TsObserver {
         scanning = false;
         patCopy.clear();
         pmtCopy.clear();
+        aacAudio = false;
+        opusAudio = false;
+        formatChanges = 0;
     }
 
     int videoPid() {
@@ -154,6 +161,17 @@ final class TsObserver {
                     type = es.streamType();
                     break;
                 }
+            }
+            boolean aac = false;
+            boolean opus = false;
+            for (Pmt.ElementaryStream es : pmt.streams()) {
+                aac |= es.streamType() == StreamType.AAC_ADTS || es.streamType() == StreamType.AAC_LATM;
+                opus |= StreamType.isOpus(es.streamType(), es.descriptors());
+            }
+            if (aac != aacAudio || opus != opusAudio || formatChanges == 0) {
+                aacAudio = aac;
+                opusAudio = opus;
+                formatChanges++;
             }
             if (newVideo < 0 && !pmt.streams().isEmpty()) {
                 newVideo = pmt.streams().get(0).pid();

@@ -48,6 +48,9 @@ class WhepIT {
         publisher = Media.publishTestPattern(cluster.publishUrl("webrtc"), 120, "640x360", tmp.resolve("pub.log"));
         Await.until("origin has the stream", 20, () -> cluster.origin.metrics()
                 .sum("cascade_stream_keyframes_total", "stream", KEY) >= 1);
+        // The publisher sends AAC: the origin starts its Opus rendition (abr-transcoder) by itself.
+        Await.until("origin has the Opus rendition", 30, () -> cluster.origin.metrics()
+                .sum("cascade_stream_packets_in_total", "stream", KEY + ".opus") > 0);
     }
 
     @AfterAll
@@ -113,6 +116,11 @@ class WhepIT {
         assertThat(summary.get("freezeCount").asLong() - summary.get("freezeCountStart").asLong()).as("freezes").isZero();
         assertThat(summary.get("resolution").asText()).isEqualTo("640x360");
         assertThat(summary.get("videoCodec").asText()).startsWith("H264");
+        // AAC from ffmpeg reaches the browser as Opus, transcoded once per stream.
+        assertThat(summary.get("audioCodec").asText()).isEqualTo("opus");
+        assertThat(summary.get("audioSamplesReceived").asLong() - summary.get("audioSamplesReceivedStart").asLong())
+                .as("audio samples in 10 s\n%s", summary).isGreaterThan(48_000L * 6);
+        assertThat(summary.get("audioSamplesIncreasingEverySecond").asBoolean()).as(summary.toString()).isTrue();
 
         Metrics edge = cluster.edge.metrics();
         assertThat(edge.sum("cascade_rejections_total", "reason", "stun_integrity")).isGreaterThanOrEqualTo(1);

@@ -50,6 +50,9 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
     private long keyframeStart = -1;
     private int videoPid = -1;
     private int audioPid = -1;
+    private boolean aacOnly;
+    private boolean renditionRequested;
+    private Runnable needsOpusRendition = () -> {};
     private ByteBuffer lastSource;
     private ByteBuffer view;
     private final ArrayList<ByteBuffer> nalScratch = new ArrayList<>();
@@ -92,14 +95,22 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
         }
         view.clear().position(offset).limit(offset + length);
         demuxer.feed(view);
+        if (aacOnly && !renditionRequested) {
+            renditionRequested = true;
+            needsOpusRendition.run();
+        }
         return SENT;
     }
 
     private Runnable onClosed = () -> {};
 
-    /** Runs when the stream drops this output (the stream ended, or the last viewer left). */
+    /** Runs when the stream drops this output (the stream ended, or the last viewer left); adds to earlier ones. */
     public void onClosed(Runnable r) {
-        this.onClosed = r;
+        Runnable before = this.onClosed;
+        this.onClosed = () -> {
+            before.run();
+            r.run();
+        };
     }
 
     @Override
@@ -119,12 +130,27 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
     public void onPmt(int pid, Pmt pmt) {
         videoPid = -1;
         audioPid = -1;
+        boolean aac = false;
         for (Pmt.ElementaryStream es : pmt.streams()) {
             if (es.streamType() == StreamType.H264 && videoPid < 0) {
                 videoPid = es.pid();
             } else if (StreamType.isOpus(es.streamType(), es.descriptors()) && audioPid < 0) {
                 audioPid = es.pid();
             }
+            aac |= es.streamType() == StreamType.AAC_ADTS || es.streamType() == StreamType.AAC_LATM;
+        }
+        aacOnly = aac && audioPid < 0;
+    }
+
+    /** Asked for once when the stream's audio is AAC: the node then feeds {@link #renditionAudio}. */
+    public void onNeedsOpusRendition(Runnable r) {
+        this.needsOpusRendition = r;
+    }
+
+    /** Opus from the stream's Opus rendition (same timeline, {@code -copyts}), for AAC sources. */
+    public void renditionAudio(long pts, ByteBuffer payload) {
+        if (audioPid < 0) {
+            onOpus(pts, payload);
         }
     }
 
