@@ -387,6 +387,9 @@ public final class MediaNode implements StreamHost, AutoCloseable {
         }
         long now = System.nanoTime();
         notFoundUntil.values().removeIf(until -> until < now);
+        for (WebRtcStreamOut out : webrtcOuts.values()) {
+            out.tick();
+        }
     }
 
     @Override

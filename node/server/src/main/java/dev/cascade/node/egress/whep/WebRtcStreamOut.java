@@ -276,6 +276,15 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
         }
     }
 
+    /** Once a second: sender reports to every live viewer. Loop thread. */
+    public void tick() {
+        long now = System.nanoTime();
+        long unix = System.currentTimeMillis() * 1_000_000L;
+        for (int i = 0, n = viewers.size(); i < n; i++) {
+            viewers.get(i).sendReports(video, audio, now, unix);
+        }
+    }
+
     /** A viewer lost its picture (PLI/FIR): we cannot make a keyframe, so replay the latest one. */
     public void replayKeyframe(WebRtcViewer v) {
         if (v.isLive()) {

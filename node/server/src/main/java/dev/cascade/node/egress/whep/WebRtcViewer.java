@@ -22,6 +22,17 @@ public final class WebRtcViewer {
     private final ByteBuffer datagram = ByteBuffer.wrap(buffer.getBuffer());
     private SrtpCryptoContext srtp;
     private SrtpCryptoContext audioSrtp;
+    private org.jitsi.srtp.SrtcpCryptoContext videoRtcp;
+    private org.jitsi.srtp.SrtcpCryptoContext audioRtcp;
+    private final PacketBuffer rtcpBuffer = new PacketBuffer(256);
+    private long videoPackets;
+    private long videoOctets;
+    private long audioPackets;
+    private long audioOctets;
+    /** From the browser's receiver reports (RFC 3550 section 6.4.2). */
+    public volatile int fractionLost;
+    public volatile long cumulativeLost;
+    public volatile long jitter;
     private boolean live;
     private long liveFrom = -1;
     private Runnable onStreamEnd;
@@ -52,8 +63,10 @@ public final class WebRtcViewer {
     /** Called when SRTP is keyed, before the viewer joins its stream. */
     public void secure(int videoSsrc, int audioSsrc) throws GeneralSecurityException {
         srtp = session.srtp().sender(videoSsrc);
+        videoRtcp = session.srtp().rtcpSender(videoSsrc);
         if (audioPayloadType >= 0) {
             audioSrtp = session.srtp().sender(audioSsrc);
+            audioRtcp = session.srtp().rtcpSender(audioSsrc);
         }
     }
 
@@ -83,6 +96,13 @@ public final class WebRtcViewer {
         }
         if (transmit(track, packet, length)) {
             packetsSent++;
+            if (track.video) {
+                videoPackets++;
+                videoOctets += length - 12;
+            } else {
+                audioPackets++;
+                audioOctets += length - 12;
+            }
         } else {
             packetsDropped++;
         }
@@ -126,6 +146,40 @@ public final class WebRtcViewer {
         }
         datagram.clear().limit(buffer.getLength());
         return session.send(datagram);
+    }
+
+    /**
+     * Sends a sender report per track with a CNAME (RFC 3550 section 6.4.1): it maps each track's
+     * RTP clock to wall-clock NTP time, which is how the browser lines audio up with video.
+     */
+    void sendReports(RtpTrack video, RtpTrack audio, long nowNanos, long unixNanos) {
+        if (!live) {
+            return;
+        }
+        report(video, videoRtcp, videoPackets, videoOctets, nowNanos, unixNanos);
+        if (audioRtcp != null && audio.packets > 0) {
+            report(audio, audioRtcp, audioPackets, audioOctets, nowNanos, unixNanos);
+        }
+    }
+
+    private void report(RtpTrack track, org.jitsi.srtp.SrtcpCryptoContext ctx, long packets, long octets,
+                        long nowNanos, long unixNanos) {
+        if (ctx == null || track.lastWallNanos == 0) {
+            return;
+        }
+        int rtpNow = (int) (track.lastTimestamp + (nowNanos - track.lastWallNanos) * track.clockRate / 1_000_000_000L);
+        byte[] sr = dev.cascade.protocol.rtcp.Rtcp.encode(java.util.List.of(
+                new dev.cascade.protocol.rtcp.SenderReport(track.ssrc, dev.cascade.protocol.rtcp.NtpTime.fromUnixNanos(unixNanos),
+                        rtpNow, packets & 0xFFFFFFFFL, octets & 0xFFFFFFFFL, java.util.List.of()),
+                dev.cascade.protocol.rtcp.SourceDescription.cname(track.ssrc, "cascade")));
+        System.arraycopy(sr, 0, rtcpBuffer.getBuffer(), 0, sr.length);
+        try {
+            if (ctx.transformPacket(rtcpBuffer.set(sr.length)) == org.jitsi.srtp.SrtpErrorStatus.OK) {
+                session.send(ByteBuffer.wrap(rtcpBuffer.getBuffer(), 0, rtcpBuffer.getLength()));
+            }
+        } catch (GeneralSecurityException e) {
+            // next report
+        }
     }
 
     public long liveFrom() {

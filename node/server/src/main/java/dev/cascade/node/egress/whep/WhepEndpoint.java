@@ -159,6 +159,14 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
                     node.loop().execute(() -> out.replayKeyframe(viewer));
                 } else if (p instanceof Remb remb) {
                     viewer.rembBps = remb.bitrate();
+                } else if (p instanceof dev.cascade.protocol.rtcp.ReceiverReport rr) {
+                    for (var block : rr.reports()) {
+                        if (block.ssrc() == out.ssrc()) {
+                            viewer.fractionLost = block.fractionLost();
+                            viewer.cumulativeLost = block.cumulativeLost();
+                            viewer.jitter = block.jitter();
+                        }
+                    }
                 }
             }
         }
