@@ -333,7 +333,8 @@ public final class MediaNode implements StreamHost, AutoCloseable {
             stream = newStream(id.key());
             new RelayLink(this, stream, id, config.upstream().host(), config.upstreamPort()).start();
         }
-        new SrtSubscriber(this, stream, socket, peer, id.hop() != null).start();
+        String kind = id.hop() == null ? "viewer" : "transcoder".equals(id.hop()) ? "transcoder" : "relay";
+        new SrtSubscriber(this, stream, socket, peer, kind).start();
     }
 
     private Stream newStream(String key) {

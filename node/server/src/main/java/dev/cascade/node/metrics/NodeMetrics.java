@@ -108,8 +108,10 @@ public final class NodeMetrics {
         m.add(fc("cascade_ts_errors", "TS errors seen on ingest", t.and("type", "transport_error"), s, Stream::transportErrors));
         m.add(fc("cascade_ts_errors", "TS errors seen on ingest", t.and("type", "psi"), s, Stream::psiErrors));
         m.add(fc("cascade_ts_errors", "TS errors seen on ingest", t.and("type", "pes"), s, Stream::pesErrors));
-        m.add(Gauge.builder("cascade_stream_subscribers", s, x -> x.subscriberCount).tags(t)
-                .description("Subscribers of the stream").register(registry));
+        for (String kind : Stream.KINDS) {
+            m.add(Gauge.builder("cascade_stream_subscribers", s, x -> x.subscribers(kind)).tags(t.and("kind", kind))
+                    .description("Subscribers of the stream by kind (viewer, relay, transcoder, webrtc)").register(registry));
+        }
         owned.put(s, m);
     }
 

@@ -62,6 +62,10 @@ public final class Stream implements TsAligner.Sink {
     public volatile long packetsDropped;
     public volatile long lastDataNanos;
     public volatile int subscriberCount;
+    /** Subscribers by kind ({@link #KINDS}), for metrics. Written on add and remove only. */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> kinds = new java.util.concurrent.ConcurrentHashMap<>();
+    /** The kinds of subscription: viewers, downstream nodes, transcoders, WebRTC outputs. */
+    public static final java.util.List<String> KINDS = java.util.List.of("viewer", "relay", "transcoder", "webrtc");
     public volatile long sourceChanges;
 
     public Stream(String key, StreamHost host) {
@@ -224,6 +228,7 @@ public final class Stream implements TsAligner.Sink {
         }
         subscribers.add(s);
         subscriberCount = subscribers.size();
+        countKinds();
         if (lingerTimer != null) {
             lingerTimer.cancel();
             lingerTimer = null;
@@ -234,6 +239,20 @@ public final class Stream implements TsAligner.Sink {
             removeClosed();
         } else if (r == Subscription.FULL) {
             s.resync = true;
+        }
+    }
+
+    public int subscribers(String kind) {
+        return kinds.getOrDefault(kind, 0);
+    }
+
+    private void countKinds() {
+        java.util.Map<String, Integer> now = new java.util.HashMap<>();
+        for (Subscription s : subscribers) {
+            now.merge(s.kind().startsWith("webrtc") ? "webrtc" : s.kind(), 1, Integer::sum);
+        }
+        for (String k : KINDS) {
+            kinds.put(k, now.getOrDefault(k, 0));
         }
     }
 
@@ -255,6 +274,7 @@ public final class Stream implements TsAligner.Sink {
             }
         }
         subscriberCount = subscribers.size();
+        countKinds();
         if (subscribers.isEmpty() && source instanceof PulledSource && lingerTimer == null && !ended) {
             lingerTimer = loop.schedule(host.config().upstream().lingerMs(), () -> {
                 lingerTimer = null;
@@ -358,6 +378,7 @@ public final class Stream implements TsAligner.Sink {
         }
         subscribers.clear();
         subscriberCount = 0;
+        countKinds();
         if (n > 0 && !"unwatched".equals(reason)) {
             host.metrics().subscribersEnded(reason, n);
         }

@@ -88,13 +88,16 @@ class MediaPathIT {
                 Metrics edge = cluster.edge.metrics();
                 Metrics relay = cluster.relay.metrics();
                 Metrics origin = cluster.origin.metrics();
-                assertThat(edge.sum("cascade_stream_subscribers", "stream", key)).isEqualTo(round);
+                assertThat(edge.sum("cascade_stream_subscribers", "stream", key, "kind", "viewer")).isEqualTo(round);
                 assertThat(edge.sum("cascade_relay_links")).as("edge->relay pulls with %d viewers", round).isEqualTo(1);
                 assertThat(edge.sum("cascade_relay_link_starts_total") - edgeStartsBefore).isEqualTo(1);
-                assertThat(relay.sum("cascade_stream_subscribers", "stream", key)).as("relay serves one edge").isEqualTo(1);
+                assertThat(relay.sum("cascade_stream_subscribers", "stream", key)).as("relay serves one edge, nothing else").isEqualTo(1);
+                assertThat(relay.sum("cascade_stream_subscribers", "stream", key, "kind", "relay")).isEqualTo(1);
                 assertThat(relay.sum("cascade_relay_links")).as("relay->origin pulls").isEqualTo(1);
                 assertThat(relay.sum("cascade_relay_link_starts_total") - relayStartsBefore).isEqualTo(1);
-                assertThat(origin.sum("cascade_stream_subscribers", "stream", key)).as("origin serves one relay").isEqualTo(1);
+                // The origin also feeds the stream's Opus transcoder (AAC audio), which is no relay.
+                assertThat(origin.sum("cascade_stream_subscribers", "stream", key, "kind", "relay")).as("origin serves one relay").isEqualTo(1);
+                assertThat(origin.sum("cascade_stream_subscribers", "stream", key, "kind", "viewer")).isZero();
                 // Joining through the GOP cache is seamless for the next node: no continuity errors.
                 assertThat(relay.sum("cascade_ts_errors_total", "stream", key, "type", "continuity")).isZero();
                 assertThat(edge.sum("cascade_ts_errors_total", "stream", key, "type", "continuity")).isZero();

@@ -27,11 +27,12 @@ public final class SrtSubscriber extends Subscription implements SrtLoop.Handler
     private final String kind;
     private boolean closed;
 
-    public SrtSubscriber(MediaNode node, Stream stream, int socket, InetSocketAddress peer, boolean downstreamNode) {
+    /** @param kind "viewer", "relay" (a downstream node) or "transcoder" */
+    public SrtSubscriber(MediaNode node, Stream stream, int socket, InetSocketAddress peer, String kind) {
         this.node = node;
         this.stream = stream;
         this.connection = new SrtConnection(socket, stream.key(), peer, "subscriber");
-        this.kind = downstreamNode ? "relay" : "viewer";
+        this.kind = kind;
     }
 
     /** Loop thread. */

@@ -1,8 +1,9 @@
 package dev.cascade.node.egress.whep;
 
+import dev.cascade.node.webrtc.OfferCheck;
+import dev.cascade.node.webrtc.OfferCheck.Refusal;
 import dev.cascade.node.webrtc.SdpAnswerWriter;
 import dev.cascade.node.webrtc.WebRtcSession;
-import dev.cascade.protocol.sdp.Fingerprint;
 import dev.cascade.protocol.sdp.H264Profiles;
 import dev.cascade.protocol.sdp.MediaDescription;
 import dev.cascade.protocol.sdp.SessionDescription;
@@ -23,18 +24,6 @@ public final class WhepAnswer {
      * that forward encoder output rely on too. So: the highest profile the offer can take.
      */
     static final String[] PROFILE_PREFERENCE = {"64001f", "4d001f", "42e01f"};
-
-    /** An offer we cannot serve, with the HTTP status and the sentence the problem body carries. */
-    public static final class Refusal extends Exception {
-        final int status;
-        final String reason;
-
-        Refusal(int status, String reason, String message) {
-            super(message);
-            this.status = status;
-            this.reason = reason;
-        }
-    }
 
     final String videoMid;
     final int videoPayloadType;
@@ -62,22 +51,12 @@ public final class WhepAnswer {
 
     /** Checks an offer; throws a {@link Refusal} naming what is missing. */
     public static WhepAnswer check(SessionDescription offer) throws Refusal {
-        MediaDescription video = offer.media().stream().filter(m -> m.isVideo() && !m.isRejected()).findFirst()
-                .orElseThrow(() -> new Refusal(400, "no_video", "the offer has no video section; Cascade serves H.264 video"));
+        MediaDescription video = OfferCheck.video(offer, "serves");
         String mid = video.mid().orElseThrow(() -> new Refusal(400, "bad_offer", "the video section has no a=mid"));
         if (!offer.bundleMids().isEmpty() && !offer.bundleMids().contains(mid)) {
             throw new Refusal(400, "bad_offer", "the video section is not in the BUNDLE group");
         }
-        if (!video.rtcpMux()) {
-            throw new Refusal(400, "bad_offer", "the offer does not use a=rtcp-mux, which WHEP requires");
-        }
-        String ufrag = offer.iceUfrag(video).orElseThrow(() -> new Refusal(400, "bad_offer", "the offer has no a=ice-ufrag"));
-        offer.icePwd(video).orElseThrow(() -> new Refusal(400, "bad_offer", "the offer has no a=ice-pwd"));
-        Fingerprint fp = offer.fingerprint(video).orElseThrow(
-                () -> new Refusal(400, "bad_offer", "the offer has no a=fingerprint"));
-        if (!"sha-256".equalsIgnoreCase(fp.hashFunction())) {
-            throw new Refusal(400, "bad_offer", "the offer's fingerprint uses " + fp.hashFunction() + "; Cascade checks sha-256");
-        }
+        OfferCheck.Transport transport = OfferCheck.transport(offer, video);
         Optional<H264Profiles.Match> h264 = Optional.empty();
         for (String profile : PROFILE_PREFERENCE) {
             h264 = H264Profiles.choose(video, profile).filter(m -> m.packetizationMode() == 1);
@@ -94,7 +73,7 @@ public final class WhepAnswer {
         MediaDescription audio = offer.media().stream().filter(m -> m.isAudio() && !m.isRejected()).findFirst().orElse(null);
         int audioPt = audio == null ? -1 : audio.rtpMaps().stream()
                 .filter(r -> r.is("opus") && r.clockRate() == 48_000).mapToInt(r -> r.payloadType()).findFirst().orElse(-1);
-        return new WhepAnswer(offer, video, mid, h264.get().payloadType(), absId, ufrag, fp.hex(),
+        return new WhepAnswer(offer, video, mid, h264.get().payloadType(), absId, transport.ufrag(), transport.fingerprint(),
                 audioPt < 0 ? null : audio, audioPt);
     }
 

@@ -74,9 +74,9 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
         } catch (ParseException e) {
             node.metrics().rejected("whep_bad_sdp");
             return CompletableFuture.completedFuture(Result.refused(400, "bad_sdp", e.getMessage()));
-        } catch (WhepAnswer.Refusal r) {
-            node.metrics().rejected("whep_" + r.reason);
-            return CompletableFuture.completedFuture(Result.refused(r.status, r.reason, r.getMessage()));
+        } catch (dev.cascade.node.webrtc.OfferCheck.Refusal r) {
+            node.metrics().rejected("whep_" + r.reason());
+            return CompletableFuture.completedFuture(r.result());
         }
         return node.loop().submit(() -> {
             WebRtcStreamOut out = node.webrtcOut(id);

@@ -51,8 +51,8 @@ public final class WhipEndpoint implements WebRtcHttpEndpoint {
         } catch (ParseException e) {
             node.metrics().rejected("whip_bad_sdp");
             return CompletableFuture.completedFuture(Result.refused(400, "bad_sdp", e.getMessage()));
-        } catch (WhipOffer.Refusal r) {
-            node.metrics().rejected("whip_" + r.reason);
+        } catch (dev.cascade.node.webrtc.OfferCheck.Refusal r) {
+            node.metrics().rejected("whip_" + r.reason());
             return CompletableFuture.completedFuture(r.result());
         }
         return node.loop().submit(() -> {

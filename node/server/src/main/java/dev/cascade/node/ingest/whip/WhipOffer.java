@@ -1,9 +1,9 @@
 package dev.cascade.node.ingest.whip;
 
+import dev.cascade.node.webrtc.OfferCheck;
+import dev.cascade.node.webrtc.OfferCheck.Refusal;
 import dev.cascade.node.webrtc.SdpAnswerWriter;
-import dev.cascade.node.webrtc.WebRtcHttpEndpoint;
 import dev.cascade.node.webrtc.WebRtcSession;
-import dev.cascade.protocol.sdp.Fingerprint;
 import dev.cascade.protocol.sdp.H264Profiles;
 import dev.cascade.protocol.sdp.MediaDescription;
 import dev.cascade.protocol.sdp.RtpMap;
@@ -17,22 +17,6 @@ import java.util.Optional;
  * Opus if there is audio), and the answer to it: every accepted section {@code recvonly}.
  */
 final class WhipOffer {
-    /** An offer we refuse, with its HTTP status. */
-    static final class Refusal extends Exception {
-        final int status;
-        final String reason;
-
-        Refusal(int status, String reason, String message) {
-            super(message);
-            this.status = status;
-            this.reason = reason;
-        }
-
-        WebRtcHttpEndpoint.Result result() {
-            return WebRtcHttpEndpoint.Result.refused(status, reason, getMessage());
-        }
-    }
-
     final SessionDescription offer;
     final MediaDescription video;
     final int videoPt;
@@ -53,17 +37,8 @@ final class WhipOffer {
     }
 
     static WhipOffer check(SessionDescription offer) throws Refusal {
-        MediaDescription video = offer.media().stream().filter(m -> m.isVideo() && !m.isRejected()).findFirst()
-                .orElseThrow(() -> new Refusal(400, "no_video", "the offer has no video section; Cascade ingests H.264 video"));
-        if (!video.rtcpMux()) {
-            throw new Refusal(400, "bad_offer", "the offer does not use a=rtcp-mux, which WHIP requires");
-        }
-        String ufrag = offer.iceUfrag(video).orElseThrow(() -> new Refusal(400, "bad_offer", "the offer has no a=ice-ufrag"));
-        offer.icePwd(video).orElseThrow(() -> new Refusal(400, "bad_offer", "the offer has no a=ice-pwd"));
-        Fingerprint fp = offer.fingerprint(video).orElseThrow(() -> new Refusal(400, "bad_offer", "the offer has no a=fingerprint"));
-        if (!"sha-256".equalsIgnoreCase(fp.hashFunction())) {
-            throw new Refusal(400, "bad_offer", "the offer's fingerprint uses " + fp.hashFunction() + "; Cascade checks sha-256");
-        }
+        MediaDescription video = OfferCheck.video(offer, "ingests");
+        OfferCheck.Transport transport = OfferCheck.transport(offer, video);
         // Browsers encode Constrained Baseline for WebRTC; any mode-1 H.264 is fine to carry.
         Optional<H264Profiles.Match> h264 = H264Profiles.choose(video, "42e01f").filter(m -> m.packetizationMode() == 1);
         if (h264.isEmpty()) {
@@ -77,7 +52,7 @@ final class WhipOffer {
                     .mapToInt(RtpMap::payloadType).findFirst()
                     .orElseThrow(() -> new Refusal(406, "no_codec", "the offer's audio has no opus/48000/2 payload type"));
         }
-        return new WhipOffer(offer, video, h264.get().payloadType(), audio, audioPt, ufrag, fp.hex());
+        return new WhipOffer(offer, video, h264.get().payloadType(), audio, audioPt, transport.ufrag(), transport.fingerprint());
     }
 
     String answer(WebRtcSession session, String fingerprint, String ip, int port) {
