@@ -38,6 +38,10 @@ final class CascadeNode implements AutoCloseable {
 
     /** Starts a node and waits until /healthz answers; {@code upstreamSrtPort} 0 for an origin. */
     static CascadeNode start(String role, int upstreamSrtPort, String tag) throws IOException {
+        return start(role, upstreamSrtPort, tag, List.of());
+    }
+
+    static CascadeNode start(String role, int upstreamSrtPort, String tag, List<String> extraSets) throws IOException {
         Path root = Bench.root();
         Path classes = root.resolve("node/server/target/classes");
         if (!Files.isDirectory(classes)) {
@@ -51,9 +55,13 @@ final class CascadeNode implements AutoCloseable {
                 "dev.cascade.node.Main", "--role", role,
                 "--set", "srt.port=" + srt, "--set", "srt.bindAddress=127.0.0.1",
                 "--set", "http.port=" + http, "--set", "http.bindAddress=127.0.0.1",
-                "--set", "node.id=bench-" + role + "-" + srt));
+                "--set", "node.id=bench-" + role + "-" + srt, "--set", "webrtc.port=" + Ports.free(),
+                "--set", "webrtc.bindAddress=127.0.0.1"));
         if (upstreamSrtPort > 0) {
             cmd.addAll(List.of("--set", "upstream.host=127.0.0.1", "--set", "upstream.port=" + upstreamSrtPort));
+        }
+        for (String set : extraSets) {
+            cmd.addAll(List.of("--set", set));
         }
         Path log = Bench.logs().resolve(tag + "-" + role + ".log");
         Process p = Bench.start(cmd, log);
