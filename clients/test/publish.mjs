@@ -29,6 +29,9 @@ Exit status: 0 the run happened (judge the JSON); 2 bad arguments; 3 the browser
 start; 4 the page could not be loaded or is not the Cascade publish page (JSON still written).
 `;
 
+/** The page could not be loaded or is not ours: exit status 4. */
+class PageError extends Error {}
+
 const opts = parseCommon(process.argv.slice(2), HELP, {
   warmup: { type: 'string', default: '15' },
   stamp: { type: 'boolean', default: false },
@@ -144,5 +147,3 @@ function summarize(samples, timeToPublishingMs) {
     lastError: last.lastError ?? null,
   };
 }
-
-class PageError extends Error {}

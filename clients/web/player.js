@@ -14,6 +14,7 @@ import {
   HttpError, backoffMs, deleteResource, endpointFromPath, exchangeSdp, waitForIceGathering,
 } from './webrtc-http.js';
 import { codecName, fmt, kbps, percentile, round } from './stats.js';
+import { startSeiWorker } from './transform.js';
 
 const CONNECT_TIMEOUT_MS = 15000;     // answer applied -> connected
 const NO_MEDIA_TIMEOUT_MS = 10000;    // connected, but no frame/sample for this long -> reconnect
@@ -104,11 +105,14 @@ async function connect() {
   sessionsStarted++;
   setState('connecting', failures ? `reconnecting (attempt ${failures + 1}) \u2026` : `connecting to ${whepUrl}`);
 
+  const worker = transformMode === 'none' ? null : await startSeiWorker();
+  if (id !== sessionSeq) { if (worker) worker.terminate(); return; }   // stopped meanwhile
+  const mode = worker ? transformMode : 'none';
   const config = { bundlePolicy: 'max-bundle' };
-  if (transformMode === 'insertable-streams') config.encodedInsertableStreams = true;
+  if (mode === 'insertable-streams') config.encodedInsertableStreams = true;
   const pc = new RTCPeerConnection(config);
   const s = {
-    id, pc, resourceUrl: null, abort: new AbortController(), worker: null, timers: new Set(),
+    id, pc, resourceUrl: null, abort: new AbortController(), worker, mode, timers: new Set(),
     stream: new MediaStream(), connectedAt: 0, mediaAt: 0, lastProgressAt: 0, progress: -1,
     prevReport: null, startedAt: Date.now(), stage: 'creating the offer',
   };
@@ -152,12 +156,11 @@ async function connect() {
 }
 
 function installTransform(s, videoTr, audioTr) {
-  if (transformMode === 'none') return;
-  const worker = new Worker(new URL('./sei-worker.js', import.meta.url), { type: 'module', name: 'cascade-sei' });
-  s.worker = worker;
+  const { worker } = s;
+  if (!worker) return;
   worker.onmessage = (e) => onWorkerMessage(s, e.data);
   worker.onerror = (e) => console.warn('[cascade] sei worker error', e.message);
-  if (transformMode === 'script') {
+  if (s.mode === 'script') {
     videoTr.receiver.transform = new RTCRtpScriptTransform(worker, { side: 'receive', kind: 'video' });
   } else {
     // Legacy API: with encodedInsertableStreams every receiver must be piped, audio included.
@@ -255,6 +258,7 @@ function fail(s, reason) {
 }
 
 async function stop() {
+  sessionSeq++;                // cancels a connect() still waiting for its worker
   clearTimeout(retryTimer);
   retryTimer = null;
   retryAt = 0;
@@ -281,7 +285,7 @@ async function collect() {
     resourceUrl: s ? s.resourceUrl : null, lastError, failures, sessionsStarted, retryInMs: null,
     connectionState: s ? s.pc.connectionState : null,
     iceConnectionState: s ? s.pc.iceConnectionState : null,
-    transform: transformMode,
+    transform: s ? s.mode : transformMode,
     muted: video.muted,
     // counters default to 0 so a test can compare them without null checks
     framesDecoded: 0, framesReceived: 0, framesDropped: 0, keyFramesDecoded: 0, freezeCount: 0,
@@ -401,9 +405,11 @@ function readReport(s, report) {
   return o;
 }
 
-// playing / stalled from the counters: new frames or new audio samples mean progress.
+// playing / stalled from the counters: new decoded frames or new received (not concealed)
+// audio samples mean progress. totalSamplesReceived alone keeps growing on silence that
+// NetEq makes up when packets stop, so concealed samples do not count.
 function trackProgress(s, out) {
-  const progress = out.framesDecoded + out.audioSamplesReceived;
+  const progress = out.framesDecoded + out.audioSamplesReceived - (out.audioConcealedSamples ?? 0);
   const now = Date.now();
   if (progress > s.progress) {
     s.progress = progress;
@@ -480,6 +486,7 @@ ui.statsToggle.addEventListener('click', () => { ui.overlay.hidden = !ui.overlay
 
 // The page is going away: end the session on the server now rather than at ICE timeout.
 window.addEventListener('pagehide', () => {
+  sessionSeq++;
   clearTimeout(retryTimer);
   if (session) { teardown(session, { keepalive: true }); session = null; }
 });

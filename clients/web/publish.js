@@ -12,6 +12,7 @@ import {
 } from './webrtc-http.js';
 import { preferH264, preferOpus } from './codecs.js';
 import { codecName, fmt, kbps, round } from './stats.js';
+import { startSeiWorker } from './transform.js';
 
 const CONNECT_TIMEOUT_MS = 15000;
 const DISCONNECT_GRACE_MS = 2500;
@@ -54,6 +55,7 @@ let lastError = null;
 let statsSeq = 0;
 let framesStamped = 0;
 let startSeq = 0;            // a stop() while capture is pending cancels that start()
+let connectSeq = 0;          // a stop() while a connect() waits for its worker cancels it
 
 window.cascadePublish = { seq: 0, state, bytesSent: 0, framesEncoded: 0, whipUrl };
 
@@ -121,10 +123,17 @@ async function connect() {
   retryTimer = null;
   retryAt = 0;
   setState('connecting', failures ? `reconnecting (attempt ${failures + 1}) \u2026` : `connecting to ${whipUrl}`);
+  const id = ++connectSeq;
+  const worker = stampMode === 'none' ? null : await startSeiWorker();
+  if (id !== connectSeq || !media) { if (worker) worker.terminate(); return; }
+  const mode = worker ? stampMode : 'none';
   const config = { bundlePolicy: 'max-bundle' };
-  if (stampMode === 'insertable-streams') config.encodedInsertableStreams = true;
+  if (mode === 'insertable-streams') config.encodedInsertableStreams = true;
   const pc = new RTCPeerConnection(config);
-  const s = { pc, resourceUrl: null, abort: new AbortController(), worker: null, timers: new Set(), connectedAt: 0, prev: null, stage: 'creating the offer', codecWarning: null };
+  const s = {
+    pc, resourceUrl: null, abort: new AbortController(), worker, mode, timers: new Set(),
+    connectedAt: 0, prev: null, stage: 'creating the offer', codecWarning: null,
+  };
   session = s;
   later(s, CONNECT_TIMEOUT_MS, () => {
     if (!s.connectedAt) fail(s, `not connected after ${CONNECT_TIMEOUT_MS / 1000} s (stuck ${s.stage}; connectionState ${pc.connectionState})`);
@@ -178,12 +187,11 @@ function setPreferences(s, tr, kind) {
 }
 
 function installStamp(s, transceivers) {
-  if (stampMode === 'none') return;
-  const worker = new Worker(new URL('./sei-worker.js', import.meta.url), { type: 'module', name: 'cascade-stamp' });
-  s.worker = worker;
+  const { worker } = s;
+  if (!worker) return;
   worker.onmessage = (e) => { if (e.data.type === 'counters' && session === s) framesStamped = e.data.framesStamped; };
   for (const [tr, kind] of transceivers) {
-    if (stampMode === 'script') {
+    if (s.mode === 'script') {
       if (kind === 'video') tr.sender.transform = new RTCRtpScriptTransform(worker, { side: 'send', kind });
     } else {
       const { readable, writable } = tr.sender.createEncodedStreams();
@@ -238,6 +246,7 @@ function fail(s, reason) {
 
 async function stop() {
   startSeq++;
+  connectSeq++;
   clearTimeout(retryTimer);
   retryTimer = null;
   retryAt = 0;
@@ -260,7 +269,7 @@ async function collect() {
     retryInMs: retryAt ? Math.max(0, retryAt - Date.now()) : null,
     connectionState: s ? s.pc.connectionState : null,
     codecWarning: s ? s.codecWarning : null,
-    stamp: stampMode, framesStamped,
+    stamp: s ? s.mode : stampMode, framesStamped,
     bytesSent: 0, framesEncoded: 0, framesSent: 0,
   };
   if (s && s.pc.connectionState !== 'closed') {

@@ -82,3 +82,4 @@ self.onmessage = (event) => {
 };
 
 setInterval(() => self.postMessage({ type: 'counters', ...counters }), 1000);
+self.postMessage({ type: 'ready' });                         // see transform.js

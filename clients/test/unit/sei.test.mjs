@@ -1,10 +1,10 @@
-// Unit tests for the capture-time SEI parser (clients/web/sei.js). Plain Node: `node --test`.
+// Unit tests for the capture-time SEI parser (clients/web/sei.js). Plain Node: `node --test clients/test/unit/`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CAPTURE_TIME_UUID, annexBNalUnits, avccNalUnits, buildCaptureTimeSei, captureTimeFromSeiNal,
   escapeRbsp, findCaptureTime, insertCaptureTimeSei, unescapeRbsp,
-} from '../web/sei.js';
+} from '../../web/sei.js';
 
 // Hex bytes; on each line, text after '|' is a comment.
 const hex = (s) => Uint8Array.from(
