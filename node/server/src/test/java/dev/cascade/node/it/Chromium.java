@@ -30,6 +30,11 @@ final class Chromium {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
+    /** The per-second samples of a finished watch. */
+    static JsonNode samples(Path out) throws IOException {
+        return new ObjectMapper().readTree(out.toFile()).get("samples");
+    }
+
     static JsonNode result(Process p, Path out, Path log, int timeoutSeconds) throws Exception {
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
