@@ -119,20 +119,8 @@ public final class WebRtcViewer {
         if (ctx == null) {
             return false;
         }
-        byte[] b = buffer.getBuffer();
-        System.arraycopy(packet, 0, b, 0, length);
-        if (!track.video) {
-            b[1] = (byte) ((b[1] & 0x80) | audioPayloadType);
-            return protectAndSend(ctx, length);
-        }
-        b[1] = (byte) ((b[1] & 0x80) | payloadType);
-        // The stream writes exactly one one-byte extension element right after the 4-byte
-        // extension header (RFC 8285 4.2): its id is the high nibble of byte 16.
-        if (absSendTimeId > 0) {
-            b[16] = (byte) ((absSendTimeId << 4) | (b[16] & 0x0F));
-        } else {
-            b[16] = (byte) (15 << 4); // id 15 = stop parsing (RFC 8285 4.2): the viewer did not ask for it
-        }
+        RtpRewrite.rewrite(buffer.getBuffer(), packet, length, track.video,
+                track.video ? payloadType : audioPayloadType, absSendTimeId);
         return protectAndSend(ctx, length);
     }
 
