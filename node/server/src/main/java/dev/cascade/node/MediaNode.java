@@ -162,11 +162,7 @@ public final class MediaNode implements StreamHost, AutoCloseable {
      * The stream's WebRTC output, made (and the stream pulled from upstream) on first use. Loop thread.
      */
     public WebRtcStreamOut webrtcOut(StreamId id) {
-        Stream stream = streams.get(id.key());
-        if (stream == null) {
-            stream = newStream(id.key());
-            new RelayLink(this, stream, id, config.upstream().host(), config.upstreamPort()).start();
-        }
+        Stream stream = pulledStream(id);
         WebRtcStreamOut out = webrtcOuts.get(id.key());
         if (out == null) {
             WebRtcStreamOut created = new WebRtcStreamOut(id.key());
@@ -185,14 +181,8 @@ public final class MediaNode implements StreamHost, AutoCloseable {
      * transcoder publishes, pulled like any stream. Loop thread.
      */
     private void feedOpusRendition(StreamId source, WebRtcStreamOut out) {
-        StreamId rendition = StreamId.request(source.app(), OpusRendition.renditionName(source.name()));
-        Stream rs = streams.get(rendition.key());
-        if (rs == null) {
-            rs = newStream(rendition.key());
-            new RelayLink(this, rs, rendition, config.upstream().host(), config.upstreamPort()).start();
-        }
+        Stream renditionStream = pulledStream(StreamId.request(source.app(), OpusRendition.renditionName(source.name())));
         OpusAudioFeed feed = new OpusAudioFeed(out);
-        Stream renditionStream = rs;
         renditionStream.addSubscriber(feed);
         out.onClosed(() -> renditionStream.removeSubscriber(feed));
     }
@@ -310,31 +300,35 @@ public final class MediaNode implements StreamHost, AutoCloseable {
             Srt.close(socket); // the listen callback already refused these; only a race gets here
             return;
         }
-        Stream stream = streams.get(id.key());
         if (id.mode() == StreamId.Mode.PUBLISH) {
-            if (stream != null && !stream.admitsPublisher(System.nanoTime(), takeoverIdleNanos)) {
+            Stream stream = streamForPublisher(id.key());
+            if (stream == null) {
                 // Two publishers passed the callback at once: the second loses.
                 metrics.rejected(SrtRejectCode.CONFLICT.reason());
                 Srt.close(socket);
                 return;
             }
-            if (stream == null) {
-                stream = newStream(id.key());
-            }
             new SrtPublisher(this, stream, socket, peer).start();
             return;
         }
-        if (stream == null) {
-            if (role == NodeRole.ORIGIN) {
-                metrics.rejected(SrtRejectCode.NOT_FOUND.reason());
-                Srt.close(socket);
-                return;
-            }
-            stream = newStream(id.key());
-            new RelayLink(this, stream, id, config.upstream().host(), config.upstreamPort()).start();
+        if (role == NodeRole.ORIGIN && !streams.containsKey(id.key())) {
+            metrics.rejected(SrtRejectCode.NOT_FOUND.reason());
+            Srt.close(socket);
+            return;
         }
+        Stream stream = pulledStream(id);
         String kind = id.hop() == null ? "viewer" : "transcoder".equals(id.hop()) ? "transcoder" : "relay";
         new SrtSubscriber(this, stream, socket, peer, kind).start();
+    }
+
+    /** The stream, pulled from the upstream node on first demand (relays and edges). Loop thread. */
+    private Stream pulledStream(StreamId id) {
+        Stream s = streams.get(id.key());
+        if (s == null) {
+            s = newStream(id.key());
+            new RelayLink(this, s, id, config.upstream().host(), config.upstreamPort()).start();
+        }
+        return s;
     }
 
     private Stream newStream(String key) {

@@ -60,6 +60,7 @@ public final class NodeHttpServer {
                 case "/healthz" -> json(req, 200, Map.of("status", "ok", "node", node.config().nodeId(),
                         "role", node.config().node().role().wireName()));
                 case "/api/v1/streams" -> json(req, 200, Map.of("streams", streams()));
+                case "/api/v1/webrtc" -> json(req, 200, Map.of("sessions", webrtcSessions()));
                 default -> problem(req, 404, "Not Found", "no such endpoint: " + path);
             }
         } catch (Exception e) {
@@ -189,6 +190,42 @@ public final class NodeHttpServer {
                 .putHeader("access-control-allow-methods", "POST, DELETE, OPTIONS")
                 .putHeader("access-control-allow-headers", "content-type, authorization")
                 .putHeader("access-control-expose-headers", "location");
+    }
+
+    /** WHEP viewers (edges) and WHIP publishers (origins) with their per-session figures. */
+    private List<Map<String, Object>> webrtcSessions() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        if (node.whep() != null) {
+            node.whep().viewers().forEach((id, v) -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", id);
+                m.put("kind", "whep");
+                m.put("stream", v.streamKey());
+                m.put("state", v.session().state().name());
+                m.put("packetsSent", v.packetsSent);
+                m.put("packetsDropped", v.packetsDropped);
+                m.put("retransmissions", v.retransmissions);
+                m.put("keyframeRequests", v.keyframeRequests);
+                m.put("rembBps", v.rembBps);
+                m.put("fractionLost", v.fractionLost);
+                m.put("cumulativeLost", v.cumulativeLost);
+                m.put("jitter", v.jitter);
+                out.add(m);
+            });
+        }
+        if (node.whip() != null) {
+            node.whip().publishers().forEach((id, p) -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("id", id);
+                m.put("kind", "whip");
+                m.put("stream", p.streamKey());
+                m.put("state", p.session().state().name());
+                m.put("videoFrames", p.videoFrames);
+                m.put("audioFrames", p.audioFrames);
+                out.add(m);
+            });
+        }
+        return out;
     }
 
     private List<Map<String, Object>> streams() {

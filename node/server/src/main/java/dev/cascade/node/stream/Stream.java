@@ -66,7 +66,6 @@ public final class Stream implements TsAligner.Sink {
     private final java.util.concurrent.ConcurrentHashMap<String, Integer> kinds = new java.util.concurrent.ConcurrentHashMap<>();
     /** The kinds of subscription: viewers, downstream nodes, transcoders, WebRTC outputs. */
     public static final java.util.List<String> KINDS = java.util.List.of("viewer", "relay", "transcoder", "webrtc");
-    public volatile long sourceChanges;
 
     public Stream(String key, StreamHost host) {
         this.key = key;
@@ -172,7 +171,6 @@ public final class Stream implements TsAligner.Sink {
                 if (r == Subscription.FULL) {
                     s.live = false;
                     s.resync = true;
-                    s.resyncs++;
                 }
             } else if (s.resync && !keyframe) {
                 r = Subscription.FULL; // still dropping until a new keyframe
@@ -306,7 +304,6 @@ public final class Stream implements TsAligner.Sink {
         source = s;
         // A new publisher counts as active from now: until its first packet it cannot be taken over.
         lastDataNanos = System.nanoTime();
-        sourceChanges++;
         if (graceTimer != null) {
             graceTimer.cancel();
             graceTimer = null;

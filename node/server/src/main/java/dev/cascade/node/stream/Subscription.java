@@ -28,7 +28,6 @@ public abstract class Subscription {
     // Written by the loop thread only; read (possibly stale) by metrics and the API.
     public long bytesSent;
     public long packetsDropped;
-    public long resyncs;
 
     /**
      * Writes {@code length} bytes (whole TS packets) held in {@code buf} from {@code offset}, whose

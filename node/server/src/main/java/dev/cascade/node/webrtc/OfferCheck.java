@@ -45,6 +45,17 @@ public final class OfferCheck {
                 .orElseThrow(() -> new Refusal(400, "no_video", "the offer has no video section; Cascade " + what + " H.264 video"));
     }
 
+    /** The offer's first usable audio section, or null. */
+    public static MediaDescription audio(SessionDescription offer) {
+        return offer.media().stream().filter(m -> m.isAudio() && !m.isRejected()).findFirst().orElse(null);
+    }
+
+    /** The section's opus/48000 payload type (RFC 7587 section 7), or -1. */
+    public static int opusPayloadType(MediaDescription m) {
+        return m == null ? -1 : m.rtpMaps().stream().filter(r -> r.is("opus") && r.clockRate() == 48_000)
+                .mapToInt(r -> r.payloadType()).findFirst().orElse(-1);
+    }
+
     public static Transport transport(SessionDescription offer, MediaDescription m) throws Refusal {
         if (!m.rtcpMux()) {
             throw new Refusal(400, "bad_offer", "the offer does not use a=rtcp-mux, which WHIP and WHEP require");

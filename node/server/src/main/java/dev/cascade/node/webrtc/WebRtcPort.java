@@ -71,9 +71,6 @@ public final class WebRtcPort implements AutoCloseable {
     private final Thread receiver;
     private volatile boolean running = true;
 
-    public volatile long packetsIn;
-    public volatile long stunBindings;
-
     public WebRtcPort(InetSocketAddress bind, NodeMetrics metrics) throws IOException {
         this.metrics = metrics;
         this.channel = DatagramChannel.open();
@@ -159,7 +156,6 @@ public final class WebRtcPort implements AutoCloseable {
             if (n == 0) {
                 continue;
             }
-            packetsIn++;
             try {
                 dispatch(buf, n, from, copy);
             } catch (RuntimeException e) {
@@ -225,7 +221,6 @@ public final class WebRtcPort implements AutoCloseable {
             reply(StunMessage.bindingErrorResponse(m.transactionId(), StunAttribute.ErrorCode.UNAUTHORIZED, null), from);
             return;
         }
-        stunBindings++;
         reply(StunMessage.bindingSuccessResponse(m.transactionId(), from, key), from);
         s.consent(from);
     }

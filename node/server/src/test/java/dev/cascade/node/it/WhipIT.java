@@ -84,6 +84,21 @@ class WhipIT {
     }
 
     @Test
+    void theOriginListsTheWhipSessionWithTheFramesItMuxed() throws Exception {
+        Await.until("the WHIP publisher shows frames in /api/v1/webrtc", 10, () -> {
+            JsonNode sessions = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(cluster.origin.get("/api/v1/webrtc").body()).get("sessions");
+            for (JsonNode s : sessions) {
+                if ("whip".equals(s.get("kind").asText()) && KEY.equals(s.get("stream").asText())
+                        && "SECURE".equals(s.get("state").asText())) {
+                    return s.get("videoFrames").asLong() > 30 && s.get("audioFrames").asLong() > 50;
+                }
+            }
+            return false;
+        });
+    }
+
+    @Test
     void aSecondWhipPublisherOfTheLiveStreamGets409AndTheEdgeHasNoWhip() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         String offer = WhepIT.offer(WhepIT.H264).replace("a=recvonly", "a=sendonly");

@@ -1,11 +1,7 @@
 package dev.cascade.node.egress.whep;
 
-import dev.cascade.node.stream.Subscription;
-import dev.cascade.protocol.mpegts.Pat;
 import dev.cascade.protocol.mpegts.Pmt;
 import dev.cascade.protocol.mpegts.StreamType;
-import dev.cascade.protocol.mpegts.TsDemuxer;
-import dev.cascade.protocol.mpegts.TsError;
 import java.nio.ByteBuffer;
 
 /**
@@ -13,26 +9,12 @@ import java.nio.ByteBuffer;
  * the WebRTC output of the source stream: video keeps coming straight from the source, audio from
  * the one transcode per stream.
  */
-public final class OpusAudioFeed extends Subscription implements TsDemuxer.Listener {
+public final class OpusAudioFeed extends DemuxingSubscription {
     private final WebRtcStreamOut out;
-    private final TsDemuxer demuxer = new TsDemuxer(this);
     private int opusPid = -1;
-    private ByteBuffer lastSource;
-    private ByteBuffer view;
 
     public OpusAudioFeed(WebRtcStreamOut out) {
         this.out = out;
-    }
-
-    @Override
-    protected int write(ByteBuffer buf, int offset, long address, int length) {
-        if (buf != lastSource) {
-            lastSource = buf;
-            view = buf.duplicate();
-        }
-        view.clear().position(offset).limit(offset + length);
-        demuxer.feed(view);
-        return SENT;
     }
 
     @Override
@@ -42,9 +24,6 @@ public final class OpusAudioFeed extends Subscription implements TsDemuxer.Liste
 
     @Override
     protected void closeTransport() {}
-
-    @Override
-    public void onPat(Pat pat) {}
 
     @Override
     public void onPmt(int pid, Pmt pmt) {
@@ -63,7 +42,4 @@ public final class OpusAudioFeed extends Subscription implements TsDemuxer.Liste
             out.renditionAudio(pts, payload);
         }
     }
-
-    @Override
-    public void onError(TsError error, int pid) {}
 }

@@ -4,11 +4,8 @@ import dev.cascade.node.stream.Subscription;
 import dev.cascade.protocol.ParseException;
 import dev.cascade.protocol.h264.H264;
 import dev.cascade.protocol.h264.H264Packetizer;
-import dev.cascade.protocol.mpegts.Pat;
 import dev.cascade.protocol.mpegts.Pmt;
 import dev.cascade.protocol.mpegts.StreamType;
-import dev.cascade.protocol.mpegts.TsDemuxer;
-import dev.cascade.protocol.mpegts.TsError;
 import dev.cascade.protocol.opus.OpusRtp;
 import dev.cascade.protocol.opus.OpusTs;
 import dev.cascade.protocol.rtp.AbsSendTime;
@@ -27,7 +24,7 @@ import java.util.List;
  * <p>Per viewer, {@link WebRtcViewer#send} only copies a packet, sets the viewer's negotiated
  * payload type and extension id, and SRTP-protects it. Runs on the stream's loop thread.
  */
-public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Listener {
+public final class WebRtcStreamOut extends DemuxingSubscription {
     /** Packets kept: a few seconds of video at a few Mbps, and every seq a NACK can name in practice. */
     static final int HISTORY = 4096;
     /** RTP payload per packet: 1200 bytes keeps the SRTP packet under common tunnel MTUs. */
@@ -40,7 +37,6 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
     static final int INTERNAL_AUDIO_PT = 111;
 
     private final String streamKey;
-    private final TsDemuxer demuxer = new TsDemuxer(this);
     private final H264Packetizer packetizer = new H264Packetizer(MAX_PAYLOAD);
     private final RtpWriter writer = new RtpWriter(RtpWriter.SRTP_TAIL_ROOM);
     final RtpTrack video = new RtpTrack(true, 90_000, HISTORY);
@@ -53,12 +49,7 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
     private boolean aacOnly;
     private boolean renditionRequested;
     private Runnable needsOpusRendition = () -> {};
-    private ByteBuffer lastSource;
-    private ByteBuffer view;
     private final ArrayList<ByteBuffer> nalScratch = new ArrayList<>();
-
-    public volatile long accessUnits;
-    public volatile long rtpPackets;
 
     public WebRtcStreamOut(String streamKey) {
         this.streamKey = streamKey;
@@ -88,18 +79,11 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
     // ---------------------------------------------------------------- TS in
 
     @Override
-    protected int write(ByteBuffer buf, int offset, long address, int length) {
-        if (buf != lastSource) {
-            lastSource = buf;
-            view = buf.duplicate();
-        }
-        view.clear().position(offset).limit(offset + length);
-        demuxer.feed(view);
+    protected void afterFeed() {
         if (aacOnly && !renditionRequested) {
             renditionRequested = true;
             needsOpusRendition.run();
         }
-        return SENT;
     }
 
     private Runnable onClosed = () -> {};
@@ -122,9 +106,6 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
         }
         onClosed.run();
     }
-
-    @Override
-    public void onPat(Pat pat) {}
 
     @Override
     public void onPmt(int pid, Pmt pmt) {
@@ -155,9 +136,6 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
     }
 
     @Override
-    public void onError(TsError error, int pid) {}
-
-    @Override
     public void onPes(int pid, int streamType, long pts, long dts, boolean randomAccess, ByteBuffer payload) {
         if (pid == audioPid) {
             onOpus(pts, payload);
@@ -182,7 +160,6 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
         if (nalScratch.isEmpty()) {
             return;
         }
-        accessUnits++;
         long auStart = video.next;
         int timestamp = (int) pts; // 90 kHz both in TS and in RTP video (RFC 6184 section 5.1)
         long now = System.nanoTime();
@@ -196,7 +173,6 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
                     .beginPayload();
             packetizer.writeNext(out);
             int slot = video.commit(writer.finish(), timestamp, now);
-            rtpPackets++;
             sendToLive(video, slot);
         }
         if (keyframe) {
@@ -225,7 +201,6 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
             writer.start(out, INTERNAL_AUDIO_PT, false, audio.seq16(audio.next), (int) ts48, audio.ssrc)
                     .payload(packet);
             int slot = audio.commit(writer.finish(), (int) ts48, now);
-            rtpPackets++;
             sendToLive(audio, slot);
             try {
                 ts48 += OpusRtp.timestampIncrement(packet);
@@ -253,7 +228,7 @@ public final class WebRtcStreamOut extends Subscription implements TsDemuxer.Lis
             int slot = video.slot(i);
             v.send(video, video.slots[slot], video.lengths[slot]);
         }
-        v.goLive(video.next);
+        v.goLive();
     }
 
     // ---------------------------------------------------------------- viewers (loop thread)

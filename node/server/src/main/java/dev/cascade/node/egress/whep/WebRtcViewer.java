@@ -34,13 +34,15 @@ public final class WebRtcViewer {
     public volatile long cumulativeLost;
     public volatile long jitter;
     private boolean live;
-    private long liveFrom = -1;
     private Runnable onStreamEnd;
+    private final String streamKey;
 
-    public volatile long packetsSent;
-    public volatile long packetsDropped;
-    public volatile long retransmissions;
-    public volatile long keyframeRequests;
+    // Written by the stream's loop thread only (per packet: plain fields); read, possibly a little
+    // stale, by the HTTP API.
+    public long packetsSent;
+    public long packetsDropped;
+    public long retransmissions;
+    public long keyframeRequests;
     /** Latest REMB estimate from the browser, bits per second (0 before the first). */
     public volatile long rembBps;
 
@@ -49,7 +51,8 @@ public final class WebRtcViewer {
      * @param absSendTimeId the offer's extmap id for abs-send-time, or -1 when it has none
      * @param audioPayloadType the offer's Opus payload type, or -1 when it takes no audio from us
      */
-    public WebRtcViewer(WebRtcSession session, int payloadType, int absSendTimeId, int audioPayloadType) {
+    public WebRtcViewer(String streamKey, WebRtcSession session, int payloadType, int absSendTimeId, int audioPayloadType) {
+        this.streamKey = streamKey;
         this.session = session;
         this.payloadType = payloadType;
         this.absSendTimeId = absSendTimeId;
@@ -78,9 +81,12 @@ public final class WebRtcViewer {
         return live;
     }
 
-    void goLive(long from) {
+    void goLive() {
         live = true;
-        liveFrom = from;
+    }
+
+    public String streamKey() {
+        return streamKey;
     }
 
     void streamEnded() {
@@ -170,7 +176,4 @@ public final class WebRtcViewer {
         }
     }
 
-    public long liveFrom() {
-        return liveFrom;
-    }
 }

@@ -70,9 +70,8 @@ public final class WhepAnswer {
                             + "Cascade sends H.264 as it comes from the encoder (no transcoding for WebRTC yet)");
         }
         int absId = video.extMapId(ABS_SEND_TIME).orElse(-1);
-        MediaDescription audio = offer.media().stream().filter(m -> m.isAudio() && !m.isRejected()).findFirst().orElse(null);
-        int audioPt = audio == null ? -1 : audio.rtpMaps().stream()
-                .filter(r -> r.is("opus") && r.clockRate() == 48_000).mapToInt(r -> r.payloadType()).findFirst().orElse(-1);
+        MediaDescription audio = OfferCheck.audio(offer);
+        int audioPt = OfferCheck.opusPayloadType(audio);
         return new WhepAnswer(offer, video, mid, h264.get().payloadType(), absId, transport.ufrag(), transport.fingerprint(),
                 audioPt < 0 ? null : audio, audioPt);
     }

@@ -110,7 +110,8 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
         Viewer(WebRtcStreamOut out, WhepAnswer whep) {
             this.out = out;
             this.session = port.open(whep.remoteUfrag, whep.remoteFingerprint, this);
-            this.viewer = new WebRtcViewer(session, whep.videoPayloadType, whep.absSendTimeId, whep.audioPayloadType);
+            this.viewer = new WebRtcViewer(out.streamKey(), session, whep.videoPayloadType, whep.absSendTimeId,
+                    whep.audioPayloadType);
             viewer.onStreamEnd(() -> session.close("stream_ended"));
         }
 
@@ -155,8 +156,10 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
                     int media = nack.mediaSsrc();
                     node.loop().execute(() -> lost.forEach(seq -> out.retransmit(viewer, media, seq)));
                 } else if (p instanceof Pli || p instanceof Fir) {
-                    viewer.keyframeRequests++;
-                    node.loop().execute(() -> out.replayKeyframe(viewer));
+                    node.loop().execute(() -> {
+                        viewer.keyframeRequests++;
+                        out.replayKeyframe(viewer);
+                    });
                 } else if (p instanceof Remb remb) {
                     viewer.rembBps = remb.bitrate();
                 } else if (p instanceof dev.cascade.protocol.rtcp.ReceiverReport rr) {

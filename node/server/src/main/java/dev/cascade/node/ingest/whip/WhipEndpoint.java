@@ -34,8 +34,8 @@ public final class WhipEndpoint implements WebRtcHttpEndpoint {
         return "whip";
     }
 
-    public int publisherCount() {
-        return publishers.size();
+    public Map<String, WhipPublisher> publishers() {
+        return publishers;
     }
 
     @Override

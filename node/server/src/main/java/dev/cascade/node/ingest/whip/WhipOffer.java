@@ -6,7 +6,6 @@ import dev.cascade.node.webrtc.SdpAnswerWriter;
 import dev.cascade.node.webrtc.WebRtcSession;
 import dev.cascade.protocol.sdp.H264Profiles;
 import dev.cascade.protocol.sdp.MediaDescription;
-import dev.cascade.protocol.sdp.RtpMap;
 import dev.cascade.protocol.sdp.SessionDescription;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,12 +44,10 @@ final class WhipOffer {
             throw new Refusal(406, "no_codec", "the offer's video has no H.264 payload type with packetization-mode=1; "
                     + "the cluster carries H.264 in MPEG-TS (VP8/VP9/AV1 are not ingested yet)");
         }
-        MediaDescription audio = offer.media().stream().filter(m -> m.isAudio() && !m.isRejected()).findFirst().orElse(null);
-        int audioPt = -1;
-        if (audio != null) {
-            audioPt = audio.rtpMaps().stream().filter(r -> r.is("opus") && r.clockRate() == 48_000)
-                    .mapToInt(RtpMap::payloadType).findFirst()
-                    .orElseThrow(() -> new Refusal(406, "no_codec", "the offer's audio has no opus/48000/2 payload type"));
+        MediaDescription audio = OfferCheck.audio(offer);
+        int audioPt = OfferCheck.opusPayloadType(audio);
+        if (audio != null && audioPt < 0) {
+            throw new Refusal(406, "no_codec", "the offer's audio has no opus/48000/2 payload type");
         }
         return new WhipOffer(offer, video, h264.get().payloadType(), audio, audioPt, transport.ufrag(), transport.fingerprint());
     }

@@ -71,9 +71,9 @@ public final class WhipPublisher implements PushedSource, WebRtcSession.Listener
     private SrtcpCryptoContext rtcpOut;
     private boolean closed;
 
-    public volatile long videoFrames;
-    public volatile long audioFrames;
-    public volatile long srtpFailures;
+    // Loop thread only; read, possibly a little stale, by the HTTP API.
+    public long videoFrames;
+    public long audioFrames;
 
     WhipPublisher(MediaNode node, Stream stream, WhipOffer offer, dev.cascade.node.webrtc.WebRtcPort sessions) {
         this.node = node;
@@ -89,7 +89,11 @@ public final class WhipPublisher implements PushedSource, WebRtcSession.Listener
         this.depacketizer = new H264Depacketizer(4 << 20, this::onVideoAccessUnit);
     }
 
-    WebRtcSession session() {
+    public String streamKey() {
+        return stream.key();
+    }
+
+    public WebRtcSession session() {
         return session;
     }
 
@@ -153,11 +157,11 @@ public final class WhipPublisher implements PushedSource, WebRtcSession.Listener
             }
             System.arraycopy(data, 0, packet.getBuffer(), 0, length);
             if (ctx.reverseTransformPacket(packet.set(length), false) != SrtpErrorStatus.OK) {
-                srtpFailures++;
+                node.metrics().rejected("srtp_auth");
                 return;
             }
         } catch (GeneralSecurityException e) {
-            srtpFailures++;
+            node.metrics().rejected("srtp_auth");
             return;
         }
         ByteBuffer b = ByteBuffer.wrap(packet.getBuffer(), 0, packet.getLength());
