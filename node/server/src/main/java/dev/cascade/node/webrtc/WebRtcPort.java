@@ -185,12 +185,11 @@ public final class WebRtcPort implements AutoCloseable {
                     metrics.rejected("rtp_unknown_peer");
                     return;
                 }
-                byte[] p = new byte[n + 16];
-                buf.get(0, p, 0, n);
+                // No copy here: the session's owner copies into its own bounded queue or buffer.
                 if (kind == PacketKind.RTCP) {
-                    s.rtcp(p, n);
+                    s.rtcp(buf, n);
                 } else {
-                    s.rtp(p, n);
+                    s.rtp(buf, n);
                 }
             }
             default -> metrics.rejected("webrtc_unknown_packet");

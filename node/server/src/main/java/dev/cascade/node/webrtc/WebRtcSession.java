@@ -29,11 +29,14 @@ public final class WebRtcSession {
         /** DTLS is done: SRTP can flow. Called on the DTLS worker thread. */
         void onSecure(WebRtcSession session);
 
-        /** A decrypted-later SRTCP packet from the peer (raw bytes as received). Receiver thread. */
-        void onRtcp(WebRtcSession session, byte[] packet, int length);
+        /**
+         * An SRTCP packet from the peer, still protected, in {@code packet} from index 0. Receiver
+         * thread; the buffer is the port's and is reused once this returns, so copy what you keep.
+         */
+        void onRtcp(WebRtcSession session, ByteBuffer packet, int length);
 
-        /** An SRTP packet from the peer (publishers). Receiver thread. */
-        void onRtp(WebRtcSession session, byte[] packet, int length);
+        /** An SRTP packet from the peer (publishers), on the same terms as {@link #onRtcp}. */
+        void onRtp(WebRtcSession session, ByteBuffer packet, int length);
 
         /** DTLS failed, consent expired, or the session was deleted. */
         void onClosed(WebRtcSession session, String reason);
@@ -115,11 +118,11 @@ public final class WebRtcSession {
         }
     }
 
-    void rtcp(byte[] packet, int length) {
+    void rtcp(ByteBuffer packet, int length) {
         listener.onRtcp(this, packet, length);
     }
 
-    void rtp(byte[] packet, int length) {
+    void rtp(ByteBuffer packet, int length) {
         listener.onRtp(this, packet, length);
     }
 

@@ -127,12 +127,12 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
         }
 
         @Override
-        public void onRtcp(WebRtcSession s, byte[] packet, int length) {
-            if (length < 8) {
+        public void onRtcp(WebRtcSession s, ByteBuffer packet, int length) {
+            if (length < 8 || length > rtcp.getBuffer().length - 16) {
                 node.metrics().rejected("rtcp_malformed");
                 return;
             }
-            int senderSsrc = ByteBuffer.wrap(packet, 4, 4).getInt();
+            int senderSsrc = packet.getInt(4);
             List<RtcpPacket> packets;
             try {
                 SrtcpCryptoContext ctx = rtcpContexts.get(senderSsrc);
@@ -140,7 +140,7 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
                     ctx = s.srtp().rtcpReceiver(senderSsrc);
                     rtcpContexts.put(senderSsrc, ctx);
                 }
-                System.arraycopy(packet, 0, rtcp.getBuffer(), 0, length);
+                packet.get(0, rtcp.getBuffer(), 0, length);
                 if (ctx.reverseTransformPacket(rtcp.set(length)) != SrtpErrorStatus.OK) {
                     node.metrics().rejected("srtcp_auth");
                     return;
@@ -175,7 +175,7 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
         }
 
         @Override
-        public void onRtp(WebRtcSession s, byte[] packet, int length) {
+        public void onRtp(WebRtcSession s, ByteBuffer packet, int length) {
             node.metrics().rejected("whep_unexpected_rtp"); // a WHEP viewer only receives
         }
 

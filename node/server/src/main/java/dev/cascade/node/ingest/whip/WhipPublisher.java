@@ -6,6 +6,7 @@ import dev.cascade.node.srt.SrtLoop;
 import dev.cascade.node.stream.PushedSource;
 import dev.cascade.node.stream.Stream;
 import dev.cascade.node.webrtc.PacketBuffer;
+import dev.cascade.node.webrtc.SrtpSession;
 import dev.cascade.node.webrtc.WebRtcSession;
 import dev.cascade.protocol.ParseException;
 import dev.cascade.protocol.h264.H264Depacketizer;
@@ -60,7 +61,16 @@ public final class WhipPublisher implements PushedSource, WebRtcSession.Listener
     private final long tsAddress = Srt.address(ts);
     private final ByteBuffer opusScratch = ByteBuffer.allocate(4096);
     private final Map<Integer, SrtpCryptoContext> srtpIn = new HashMap<>();
-    private final PacketBuffer packet = new PacketBuffer(1600);
+    /** Bounded single-producer (receive thread) single-consumer (loop thread) packet queue. */
+    static final int QUEUE = 512;
+    static final int SLOT = 1600;
+    private final PacketBuffer[] queue = new PacketBuffer[QUEUE];
+    /** One reusable view per slot, so reading a packet allocates nothing. */
+    private final ByteBuffer[] views = new ByteBuffer[QUEUE];
+    private final java.util.concurrent.atomic.AtomicLong head = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong tail = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Runnable drainTask = this::drain;
     private final int ourSsrc = new SecureRandom().nextInt();
     private final Clock videoClock = new Clock(90_000);
     private final Clock audioClock = new Clock(48_000);
@@ -87,6 +97,10 @@ public final class WhipPublisher implements PushedSource, WebRtcSession.Listener
                 : new TsMuxer(List.of(video, new TsMuxer.Track(AUDIO_PID, StreamType.PRIVATE_PES, 0xBD, OPUS_DESCRIPTORS)),
                         PMT_PID, VIDEO_PID);
         this.depacketizer = new H264Depacketizer(4 << 20, this::onVideoAccessUnit);
+        for (int i = 0; i < QUEUE; i++) {
+            queue[i] = new PacketBuffer(SLOT);
+            views[i] = ByteBuffer.wrap(queue[i].getBuffer());
+        }
     }
 
     public String streamKey() {
@@ -121,13 +135,40 @@ public final class WhipPublisher implements PushedSource, WebRtcSession.Listener
         });
     }
 
+    /**
+     * Receiver thread: copy the packet into the next free slot of the bounded queue (dropped and
+     * counted when the loop has fallen {@link #QUEUE} packets behind) and wake the loop once per
+     * burst, not once per packet.
+     */
     @Override
-    public void onRtp(WebRtcSession s, byte[] data, int length) {
-        loop.execute(() -> rtp(data, length));
+    public void onRtp(WebRtcSession s, ByteBuffer data, int length) {
+        long t = tail.get();
+        if (t - head.get() >= QUEUE || length > SLOT - SrtpSession.RTP_OVERHEAD) {
+            node.metrics().rejected("whip_queue_full");
+            return;
+        }
+        PacketBuffer slot = queue[(int) (t % QUEUE)];
+        data.get(0, slot.getBuffer(), 0, length);
+        slot.set(length);
+        tail.lazySet(t + 1);
+        if (drainScheduled.compareAndSet(false, true)) {
+            loop.execute(drainTask);
+        }
+    }
+
+    /** Loop thread: everything queued so far, in order. */
+    private void drain() {
+        drainScheduled.set(false); // first, so a packet queued from here on schedules another drain
+        long h = head.get();
+        while (h < tail.get()) {
+            int i = (int) (h % QUEUE);
+            rtp(queue[i], views[i]);
+            head.lazySet(++h);
+        }
     }
 
     @Override
-    public void onRtcp(WebRtcSession s, byte[] data, int length) {
+    public void onRtcp(WebRtcSession s, ByteBuffer data, int length) {
         // Sender reports would let us map RTP time to wall time exactly; arrival time serves for now.
     }
 
@@ -144,10 +185,13 @@ public final class WhipPublisher implements PushedSource, WebRtcSession.Listener
 
     // ---------------------------------------------------------------- media (loop thread)
 
-    private void rtp(byte[] data, int length) {
+    /** Decrypts in place in the queue slot, then depacketizes (video) or muxes (audio). */
+    private void rtp(PacketBuffer packet, ByteBuffer b) {
+        int length = packet.getLength();
         if (closed || length < 12) {
             return;
         }
+        byte[] data = packet.getBuffer();
         int ssrc = ((data[8] & 0xFF) << 24) | ((data[9] & 0xFF) << 16) | ((data[10] & 0xFF) << 8) | (data[11] & 0xFF);
         try {
             SrtpCryptoContext ctx = srtpIn.get(ssrc);
@@ -155,8 +199,7 @@ public final class WhipPublisher implements PushedSource, WebRtcSession.Listener
                 ctx = session.srtp().receiver(ssrc);
                 srtpIn.put(ssrc, ctx);
             }
-            System.arraycopy(data, 0, packet.getBuffer(), 0, length);
-            if (ctx.reverseTransformPacket(packet.set(length), false) != SrtpErrorStatus.OK) {
+            if (ctx.reverseTransformPacket(packet, false) != SrtpErrorStatus.OK) {
                 node.metrics().rejected("srtp_auth");
                 return;
             }
@@ -164,8 +207,8 @@ public final class WhipPublisher implements PushedSource, WebRtcSession.Listener
             node.metrics().rejected("srtp_auth");
             return;
         }
-        ByteBuffer b = ByteBuffer.wrap(packet.getBuffer(), 0, packet.getLength());
         int len = packet.getLength();
+        b.clear().limit(len);
         int payloadOffset;
         int payloadLength;
         try {
@@ -180,7 +223,9 @@ public final class WhipPublisher implements PushedSource, WebRtcSession.Listener
         }
         int pt = RtpPacket.payloadType(b, 0);
         int timestamp = RtpPacket.timestamp(b, 0);
-        ByteBuffer payload = ByteBuffer.wrap(packet.getBuffer(), payloadOffset, payloadLength);
+        int seq = RtpPacket.sequenceNumber(b, 0);
+        boolean marker = RtpPacket.marker(b, 0);
+        ByteBuffer payload = b.limit(payloadOffset + payloadLength).position(payloadOffset);
         long now = System.nanoTime();
         if (epochNanos < 0) {
             epochNanos = now;
@@ -189,7 +234,7 @@ public final class WhipPublisher implements PushedSource, WebRtcSession.Listener
             if (pt == offer.videoPt) {
                 videoSsrc = ssrc;
                 videoClock.see(timestamp, now, epochNanos);
-                depacketizer.push(payload, RtpPacket.sequenceNumber(b, 0), timestamp, RtpPacket.marker(b, 0));
+                depacketizer.push(payload, seq, timestamp, marker);
             } else if (pt == offer.audioPt) {
                 audioClock.see(timestamp, now, epochNanos);
                 onOpus(payload, audioClock.pts(timestamp));
