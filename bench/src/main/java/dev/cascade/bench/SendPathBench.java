@@ -1,9 +1,9 @@
 package dev.cascade.bench;
 
 import dev.cascade.node.egress.whep.RtpRewrite;
-import dev.cascade.node.webrtc.PacketBuffer;
-import dev.cascade.node.webrtc.SrtpKeys;
-import dev.cascade.node.webrtc.SrtpSession;
+import dev.cascade.webrtc.PacketBuffer;
+import dev.cascade.webrtc.SrtpKeys;
+import dev.cascade.webrtc.SrtpSession;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;

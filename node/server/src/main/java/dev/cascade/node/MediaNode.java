@@ -101,7 +101,8 @@ public final class MediaNode implements StreamHost, AutoCloseable {
         loop.addTicker(this::sampleStats);
         if (config.webrtcPort() > 0) {
             try {
-                webrtc = new WebRtcPort(new InetSocketAddress(config.webrtc().bindAddress(), config.webrtcPort()), metrics);
+                webrtc = new WebRtcPort(new InetSocketAddress(config.webrtc().bindAddress(), config.webrtcPort()), metrics,
+                        java.time.Duration.ofMillis(config.webrtc().consentTimeoutMs()));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException("cannot bind the WebRTC port " + config.webrtcPort(), e);
             }

@@ -12,7 +12,7 @@ public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream 
 
     public record Http(String bindAddress, int port) {}
 
-    public record WebRtc(int port, String bindAddress, String publicAddress) {}
+    public record WebRtc(int port, String bindAddress, String publicAddress, int consentTimeoutMs) {}
 
     public record Upstream(String host, int port, int latencyMs, int connectTimeoutMs, int pullTimeoutMs, int lingerMs) {}
 
@@ -75,6 +75,7 @@ public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream 
         require(!webrtc.bindAddress().isBlank(), "webrtc.bindAddress", "must not be empty");
         require(webrtc.publicAddress().isBlank() || webrtc.publicAddress().matches("[0-9.]+"),
                 "webrtc.publicAddress", "must be an IPv4 address (or empty)");
+        range("webrtc.consentTimeoutMs", webrtc.consentTimeoutMs(), 1_000, 300_000);
         require(!upstream.host().isBlank(), "upstream.host", "must not be empty");
         port("upstream.port", upstream.port());
         range("upstream.latencyMs", upstream.latencyMs(), 0, 60_000);

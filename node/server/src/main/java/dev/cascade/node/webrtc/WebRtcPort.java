@@ -1,5 +1,6 @@
 package dev.cascade.node.webrtc;
 
+import dev.cascade.webrtc.DtlsCertificate;
 import dev.cascade.node.metrics.NodeMetrics;
 import dev.cascade.protocol.ParseException;
 import dev.cascade.protocol.demux.PacketKind;
@@ -42,17 +43,18 @@ import org.slf4j.LoggerFactory;
  * We are ICE-lite (RFC 8445 section 2.5): we never send checks, we answer the browser's Binding
  * requests when their USERNAME names a session of ours and MESSAGE-INTEGRITY verifies with that
  * session's password, and the address a valid check comes from becomes the session's peer. A
- * session whose peer has not renewed consent for 30 s is closed (RFC 7675 section 5.1).
+ * session whose peer has not renewed consent for {@code webrtc.consentTimeoutMs} (30 s) is closed
+ * (RFC 7675 section 5.1).
  */
 public final class WebRtcPort implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebRtcPort.class);
-    static final long CONSENT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(30);
     /** A session that never gets a valid check is dropped after this (the offer was abandoned). */
     static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(15);
 
     private final DatagramChannel channel;
     private final InetSocketAddress localAddress;
     private final NodeMetrics metrics;
+    private final long consentTimeoutNanos;
     private final BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
     private final DtlsCertificate identity = DtlsCertificate.generate(crypto);
     private final Map<String, WebRtcSession> byUfrag = new ConcurrentHashMap<>();
@@ -71,8 +73,9 @@ public final class WebRtcPort implements AutoCloseable {
     private final Thread receiver;
     private volatile boolean running = true;
 
-    public WebRtcPort(InetSocketAddress bind, NodeMetrics metrics) throws IOException {
+    public WebRtcPort(InetSocketAddress bind, NodeMetrics metrics, java.time.Duration consentTimeout) throws IOException {
         this.metrics = metrics;
+        this.consentTimeoutNanos = consentTimeout.toNanos();
         this.channel = DatagramChannel.open();
         channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
         channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 << 20);
@@ -234,7 +237,7 @@ public final class WebRtcPort implements AutoCloseable {
             WebRtcSession s = e.getKey();
             if (s.state() == WebRtcSession.State.NEW && now - e.getValue() > CONNECT_TIMEOUT_NANOS) {
                 s.close("ice_timeout");
-            } else if (s.state() != WebRtcSession.State.NEW && now - s.lastConsentNanos() > CONSENT_TIMEOUT_NANOS) {
+            } else if (s.state() != WebRtcSession.State.NEW && now - s.lastConsentNanos() > consentTimeoutNanos) {
                 s.close("consent_expired");
             }
         }

@@ -1,5 +1,8 @@
 package dev.cascade.node.webrtc;
 
+import dev.cascade.webrtc.DtlsSrtpServer;
+import dev.cascade.webrtc.SrtpSession;
+import dev.cascade.webrtc.DtlsCertificate;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
@@ -111,9 +114,15 @@ public final class WebRtcSession {
         }
     }
 
-    /** A DTLS record from the peer. Receiver thread; dropped if the handshake thread is behind. */
+    /**
+     * A DTLS record from the peer. Receiver thread; dropped if the handshake thread is behind. Once
+     * SRTP is keyed nothing reads DTLS any more (no renegotiation in DTLS-SRTP, RFC 5764 section
+     * 4.1.1; a close_notify is answered by consent expiry), so later records are counted and dropped.
+     */
     void dtls(byte[] record) {
-        if (state != State.CLOSED) {
+        if (state == State.SECURE) {
+            port.metrics().rejected("dtls_after_handshake");
+        } else if (state != State.CLOSED) {
             dtlsInbox.offer(record);
         }
     }

@@ -21,6 +21,15 @@ import java.util.List;
  * extension, and keeps the packets in a history ring indexed by sequence number. The ring serves
  * NACK retransmissions and lets a new viewer start at once on the latest keyframe.
  *
+ * <p>Keyframe requests (PLI, FIR) from a viewer are counted and not answered from the history. A
+ * viewer that joins starts on the cached keyframe without asking. A viewer that is already playing
+ * has received those packets: resent under their sequence numbers, SRTP replay protection drops
+ * them (RFC 3711 section 3.3.2); resent under new ones, the keyframe is older than frames the
+ * decoder has shown, and the frames after it would have to follow, a GOP of added delay. Only the
+ * encoder can make a fresh keyframe, and SRT gives no way to ask it, so the encoder's keyframe
+ * interval (1-2 s, docs/architecture.md) bounds how long a broken picture lasts; lost packets
+ * themselves are repaired by NACK before it comes to that.
+ *
  * <p>Per viewer, {@link WebRtcViewer#send} only copies a packet, sets the viewer's negotiated
  * payload type and extension id, and SRTP-protects it. Runs on the stream's loop thread.
  */
@@ -260,10 +269,4 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
         }
     }
 
-    /** A viewer lost its picture (PLI/FIR): we cannot make a keyframe, so replay the latest one. */
-    public void replayKeyframe(WebRtcViewer v) {
-        if (v.isLive()) {
-            catchUp(v);
-        }
-    }
 }

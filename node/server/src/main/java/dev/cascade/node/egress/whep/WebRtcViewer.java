@@ -1,7 +1,7 @@
 package dev.cascade.node.egress.whep;
 
-import dev.cascade.node.webrtc.PacketBuffer;
-import dev.cascade.node.webrtc.SrtpSession;
+import dev.cascade.webrtc.PacketBuffer;
+import dev.cascade.webrtc.SrtpSession;
 import dev.cascade.node.webrtc.WebRtcSession;
 import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;

@@ -1,7 +1,7 @@
 package dev.cascade.node.egress.whep;
 
 import dev.cascade.node.MediaNode;
-import dev.cascade.node.webrtc.PacketBuffer;
+import dev.cascade.webrtc.PacketBuffer;
 import dev.cascade.node.webrtc.WebRtcPort;
 import dev.cascade.node.webrtc.WebRtcSession;
 import dev.cascade.protocol.ParseException;
@@ -99,6 +99,9 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
         return true;
     }
 
+    /** Sender SSRCs whose SRTCP contexts a viewer session keeps. */
+    private static final int MAX_RTCP_SENDERS = 4;
+
     /** Ties one session to its viewer and stream output. */
     private final class Viewer implements WebRtcSession.Listener {
         final WebRtcStreamOut out;
@@ -136,14 +139,19 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
             List<RtcpPacket> packets;
             try {
                 SrtcpCryptoContext ctx = rtcpContexts.get(senderSsrc);
-                if (ctx == null) {
+                boolean fresh = ctx == null;
+                if (fresh) {
                     ctx = s.srtp().rtcpReceiver(senderSsrc);
-                    rtcpContexts.put(senderSsrc, ctx);
                 }
                 packet.get(0, rtcp.getBuffer(), 0, length);
                 if (ctx.reverseTransformPacket(rtcp.set(length)) != SrtpErrorStatus.OK) {
                     node.metrics().rejected("srtcp_auth");
                     return;
+                }
+                // Keep a context only for a sender SSRC that authenticated, and a few of them: a
+                // peer cycling SSRCs must not grow this map (a browser uses one or two).
+                if (fresh && rtcpContexts.size() < MAX_RTCP_SENDERS) {
+                    rtcpContexts.put(senderSsrc, ctx);
                 }
                 packets = Rtcp.parseCompound(ByteBuffer.wrap(rtcp.getBuffer(), 0, rtcp.getLength()));
             } catch (ParseException | GeneralSecurityException e) {
@@ -156,10 +164,9 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
                     int media = nack.mediaSsrc();
                     node.loop().execute(() -> lost.forEach(seq -> out.retransmit(viewer, media, seq)));
                 } else if (p instanceof Pli || p instanceof Fir) {
-                    node.loop().execute(() -> {
-                        viewer.keyframeRequests++;
-                        out.replayKeyframe(viewer);
-                    });
+                    // Counted, not answered: see WebRtcStreamOut on why a cached keyframe cannot
+                    // help a viewer that is already playing, and why a viewer that joins needs no PLI.
+                    node.loop().execute(() -> viewer.keyframeRequests++);
                 } else if (p instanceof Remb remb) {
                     viewer.rembBps = remb.bitrate();
                 } else if (p instanceof dev.cascade.protocol.rtcp.ReceiverReport rr) {

@@ -1,4 +1,4 @@
-package dev.cascade.node.webrtc;
+package dev.cascade.webrtc;
 
 import java.io.IOException;
 import java.util.Hashtable;

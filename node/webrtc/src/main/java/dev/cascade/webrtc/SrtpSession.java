@@ -1,4 +1,4 @@
-package dev.cascade.node.webrtc;
+package dev.cascade.webrtc;
 
 import java.security.GeneralSecurityException;
 import org.jitsi.srtp.SrtcpCryptoContext;
@@ -34,7 +34,13 @@ public final class SrtpSession implements AutoCloseable {
         byte[] sendSalt = serverRole ? keys.serverSalt() : keys.clientSalt();
         byte[] recvKey = serverRole ? keys.clientKey() : keys.serverKey();
         byte[] recvSalt = serverRole ? keys.clientSalt() : keys.serverSalt();
-        this.sendFactory = new SrtpContextFactory(true, sendKey, sendSalt, policy(), policy(), log);
+        // A NACKed packet goes out again under its own sequence number (no RTX): the same plaintext
+        // under the same index gives the same ciphertext, which reuses no keystream on new data (the
+        // concern of RFC 3711 section 9.1), so the sender's replay check, which would refuse it, is off.
+        SrtpPolicy sendPolicy = policy();
+        sendPolicy.setSendReplayEnabled(false);
+        SrtpPolicy sendRtcpPolicy = policy();
+        this.sendFactory = new SrtpContextFactory(true, sendKey, sendSalt, sendPolicy, sendRtcpPolicy, log);
         this.receiveFactory = new SrtpContextFactory(false, recvKey, recvSalt, policy(), policy(), log);
     }
 

@@ -1,4 +1,4 @@
-package dev.cascade.node.webrtc;
+package dev.cascade.webrtc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,7 +36,7 @@ import org.jitsi.srtp.SrtpErrorStatus;
 import org.junit.jupiter.api.Test;
 
 /**
- * A real DTLS 1.2 handshake between our server and a BouncyCastle client playing the browser
+ * A real DTLS 1.2 handshake between our server and our client (the one our Java test clients use)
  * (use_srtp offered, client certificate presented), over an in-memory datagram pair.
  */
 class DtlsSrtpTest {
@@ -85,58 +85,13 @@ class DtlsSrtpTest {
         public void close() {}
     }
 
-    /** A browser-like DTLS client: offers SRTP_AES128_CM_HMAC_SHA1_80, presents its own certificate. */
-    final class BrowserLikeClient extends DefaultTlsClient {
-        final DtlsCertificate identity = DtlsCertificate.generate(crypto);
-        volatile SrtpKeys keys;
-
-        BrowserLikeClient() {
-            super(crypto);
-        }
-
-        @Override
-        protected ProtocolVersion[] getSupportedVersions() {
-            return ProtocolVersion.DTLSv12.only();
-        }
-
-        @Override
-        @SuppressWarnings({"rawtypes", "unchecked"})
-        public Hashtable getClientExtensions() throws IOException {
-            Hashtable ext = TlsExtensionsUtils.ensureExtensionsInitialised(super.getClientExtensions());
-            TlsSRTPUtils.addUseSRTPExtension(ext, new UseSRTPData(new int[] {
-                SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM, SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80},
-                TlsUtils.EMPTY_BYTES));
-            return ext;
-        }
-
-        @Override
-        public TlsAuthentication getAuthentication() {
-            return new TlsAuthentication() {
-                @Override
-                public void notifyServerCertificate(TlsServerCertificate serverCertificate) {}
-
-                @Override
-                public TlsCredentials getClientCredentials(CertificateRequest request) {
-                    return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), crypto,
-                            identity.privateKey(), identity.certificate(),
-                            new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
-                }
-            };
-        }
-
-        @Override
-        public void notifyHandshakeComplete() throws IOException {
-            super.notifyHandshakeComplete();
-            keys = SrtpKeys.split(context.exportKeyingMaterial(SrtpKeys.EXPORTER_LABEL, null, SrtpKeys.MATERIAL_LENGTH));
-        }
-    }
-
-    private record Result(DtlsSrtpServer server, BrowserLikeClient client) {}
+    private record Result(DtlsSrtpServer server, DtlsSrtpClient client, DtlsCertificate clientId) {}
 
     private Result handshake(boolean rightFingerprint) throws Exception {
         DtlsCertificate serverId = DtlsCertificate.generate(crypto);
-        BrowserLikeClient client = new BrowserLikeClient();
-        String expected = rightFingerprint ? client.identity.fingerprint()
+        DtlsCertificate clientId = DtlsCertificate.generate(crypto);
+        DtlsSrtpClient client = new DtlsSrtpClient(crypto, clientId, serverId.fingerprint());
+        String expected = rightFingerprint ? clientId.fingerprint()
                 : DtlsCertificate.generate(crypto).fingerprint();
         DtlsSrtpServer server = new DtlsSrtpServer(crypto, serverId, expected);
         BlockingQueue<byte[]> toServer = new ArrayBlockingQueue<>(256);
@@ -159,14 +114,14 @@ class DtlsSrtpTest {
                 }
             }
         }
-        return new Result(server, client);
+        return new Result(server, client, clientId);
     }
 
     @Test
     void handshakeAgreesOnSrtpKeysAndSrtpRoundTrips() throws Exception {
         Result r = handshake(true);
         SrtpKeys s = r.server().srtpKeys();
-        SrtpKeys c = r.client().keys;
+        SrtpKeys c = r.client().srtpKeys();
         assertThat(s).isNotNull();
         assertThat(s.serverKey()).isEqualTo(c.serverKey());
         assertThat(s.clientKey()).isEqualTo(c.clientKey());
@@ -203,6 +158,53 @@ class DtlsSrtpTest {
             p.getBuffer()[20] ^= 1;
             assertThat(clientSrtp.receiver(ssrc).reverseTransformPacket(p, false)).isEqualTo(SrtpErrorStatus.AUTH_FAIL);
         }
+    }
+
+    @Test
+    void aRetransmissionIsProtectedAgainToTheSameBytes() throws Exception {
+        Result r = handshake(true);
+        byte[] rtp = new byte[12 + 50];
+        rtp[0] = (byte) 0x80;
+        rtp[1] = 96;
+        rtp[3] = 9;
+        rtp[11] = 1;
+        try (SrtpSession serverSrtp = new SrtpSession(r.server().srtpKeys(), true)) {
+            SrtpCryptoContext tx = serverSrtp.sender(1);
+            PacketBuffer p = new PacketBuffer(1500);
+            System.arraycopy(rtp, 0, p.getBuffer(), 0, rtp.length);
+            assertThat(SrtpSession.protect(tx, p.set(rtp.length))).isTrue();
+            byte[] first = Arrays.copyOf(p.getBuffer(), p.getLength());
+            rtp[3] = 10;
+            System.arraycopy(rtp, 0, p.getBuffer(), 0, rtp.length);
+            assertThat(SrtpSession.protect(tx, p.set(rtp.length))).isTrue();
+            // Sequence number 9 again (a NACK): accepted, and identical on the wire.
+            rtp[3] = 9;
+            System.arraycopy(rtp, 0, p.getBuffer(), 0, rtp.length);
+            assertThat(SrtpSession.protect(tx, p.set(rtp.length))).isTrue();
+            assertThat(Arrays.copyOf(p.getBuffer(), p.getLength())).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void aServerCertificateThatDoesNotMatchTheSdpFingerprintIsRefused() {
+        // Our client checks the server too: the handshake ends with bad_certificate on its side.
+        assertThatThrownBy(() -> {
+            DtlsCertificate serverId = DtlsCertificate.generate(crypto);
+            DtlsCertificate clientId = DtlsCertificate.generate(crypto);
+            DtlsSrtpClient client = new DtlsSrtpClient(crypto, clientId, DtlsCertificate.generate(crypto).fingerprint());
+            DtlsSrtpServer server = new DtlsSrtpServer(crypto, serverId, clientId.fingerprint());
+            BlockingQueue<byte[]> toServer = new ArrayBlockingQueue<>(256);
+            BlockingQueue<byte[]> toClient = new ArrayBlockingQueue<>(256);
+            CompletableFuture.runAsync(() -> {
+                try {
+                    new DTLSServerProtocol().accept(server, new Pipe(toServer, toClient));
+                } catch (IOException e) {
+                    // the client aborts
+                }
+            });
+            new DTLSClientProtocol().connect(client, new Pipe(toClient, toServer));
+        }).isInstanceOfSatisfying(org.bouncycastle.tls.TlsFatalAlert.class,
+                e -> assertThat(e.getAlertDescription()).isEqualTo(org.bouncycastle.tls.AlertDescription.bad_certificate));
     }
 
     @Test
