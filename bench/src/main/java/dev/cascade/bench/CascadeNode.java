@@ -42,6 +42,12 @@ final class CascadeNode implements AutoCloseable {
     }
 
     static CascadeNode start(String role, int upstreamSrtPort, String tag, List<String> extraSets) throws IOException {
+        return start(role, upstreamSrtPort, tag, extraSets, List.of());
+    }
+
+    /** @param prefix words before {@code java} (e.g. {@code taskset -c 1} to pin the node to a CPU) */
+    static CascadeNode start(String role, int upstreamSrtPort, String tag, List<String> extraSets, List<String> prefix)
+            throws IOException {
         Path root = Bench.root();
         Path classes = root.resolve("node/server/target/classes");
         if (!Files.isDirectory(classes)) {
@@ -49,7 +55,8 @@ final class CascadeNode implements AutoCloseable {
         }
         int srt = Ports.free();
         int http = Ports.free();
-        List<String> cmd = new ArrayList<>(List.of(
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", classes + ":" + root.resolve("node/server/target/lib") + "/*",
                 "dev.cascade.node.Main", "--role", role,

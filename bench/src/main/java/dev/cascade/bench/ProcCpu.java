@@ -56,8 +56,21 @@ final class ProcCpu {
 
     /** {busy, total} jiffies of all CPUs together, from the first line of /proc/stat. */
     static long[] machine() {
+        return cpu("cpu");
+    }
+
+    /**
+     * {busy, total} jiffies of one CPU ({@code cpu1} line of /proc/stat): everything that ran on it,
+     * the pinned process, and the kernel's softirq work there, which a process's own times miss.
+     */
+    static long[] cpu(int n) {
+        return cpu("cpu" + n);
+    }
+
+    private static long[] cpu(String name) {
         try {
-            String line = Files.readAllLines(Path.of("/proc/stat")).get(0);
+            String line = Files.readAllLines(Path.of("/proc/stat")).stream().filter(l -> l.startsWith(name + " "))
+                    .findFirst().orElseThrow();
             String[] f = line.trim().split("\\s+");
             long total = 0;
             long idle = 0;

@@ -61,6 +61,8 @@ public final class WebRtcPeer implements AutoCloseable {
     /** Chromium sends a consent check every 2-3 s (RFC 7675 section 5.1 says 4-6 s on average). */
     static final long CONSENT_INTERVAL_NANOS = 2_000_000_000L;
     static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
+    /** Binding requests while ICE and DTLS are under way (Chromium: every 50 ms at first, then slower). */
+    static final long CHECK_INTERVAL_MILLIS = 200;
 
     final DatagramChannel channel;
     private final InetSocketAddress local;
@@ -260,6 +262,22 @@ public final class WebRtcPeer implements AutoCloseable {
         throw new IOException("ICE: no answer to our Binding request from " + remote.candidate());
     }
 
+    /**
+     * A server's own check, answered (a late response to ours is ignored). Full ICE servers check
+     * us, and so does Janus's libnice in its lite mode (triggered checks): its pair fails without
+     * our answer.
+     */
+    private void answerIfCheck(byte[] data, int length) throws IOException {
+        try {
+            StunMessage m = StunMessage.parse(ByteBuffer.wrap(data, 0, length));
+            if (m.isBindingRequest()) {
+                answerCheck(m, remote.candidate());
+            }
+        } catch (ParseException e) {
+            // not STUN after all
+        }
+    }
+
     /** A full ICE server (not lite) checks us too: answer with our password (RFC 8445 section 7.3). */
     private void answerCheck(StunMessage request, InetSocketAddress from) throws IOException {
         byte[] key = StunMessage.shortTermKey(localPwd);
@@ -281,6 +299,7 @@ public final class WebRtcPeer implements AutoCloseable {
     private final class HandshakeTransport implements DatagramTransport {
         private final long deadline;
         private final DatagramPacket in = new DatagramPacket(new byte[2048], 2048);
+        private long lastCheckNanos = System.nanoTime();
 
         HandshakeTransport(long deadline) {
             this.deadline = deadline;
@@ -300,6 +319,7 @@ public final class WebRtcPeer implements AutoCloseable {
         public int receive(byte[] buf, int off, int len, int waitMillis) throws IOException {
             long until = Math.min(deadline, System.nanoTime() + waitMillis * 1_000_000L);
             while (true) {
+                recheck();
                 long left = (until - System.nanoTime()) / 1_000_000L;
                 if (left <= 0) {
                     if (System.nanoTime() >= deadline) {
@@ -307,11 +327,14 @@ public final class WebRtcPeer implements AutoCloseable {
                     }
                     return -1;
                 }
-                channel.socket().setSoTimeout((int) Math.max(1, left));
+                channel.socket().setSoTimeout((int) Math.max(1, Math.min(left, CHECK_INTERVAL_MILLIS)));
                 try {
                     channel.socket().receive(in);
                 } catch (SocketTimeoutException e) {
-                    return -1;
+                    if (System.nanoTime() >= until) {
+                        return -1;
+                    }
+                    continue;
                 } catch (java.net.PortUnreachableException e) {
                     throw new IOException("DTLS: the server's port is unreachable", e);
                 }
@@ -321,7 +344,25 @@ public final class WebRtcPeer implements AutoCloseable {
                     System.arraycopy(in.getData(), 0, buf, off, n);
                     return n;
                 }
-                // STUN (a late response, the server's check) or early SRTP: not for the handshake
+                if (first <= 3) {
+                    answerIfCheck(in.getData(), in.getLength());
+                }
+                // else early SRTP: not for the handshake
+            }
+        }
+
+        /**
+         * Keeps checking while DTLS runs, as browsers do: a server may take our first check before
+         * it has our answer (an early check, RFC 8445 section 7.3.1.4) and need another to see the
+         * pair through (Janus's libnice marks ICE failed otherwise).
+         */
+        private void recheck() throws IOException {
+            long now = System.nanoTime();
+            if (now - lastCheckNanos >= CHECK_INTERVAL_MILLIS * 1_000_000L) {
+                lastCheckNanos = now;
+                byte[] txid = new byte[12];
+                RANDOM.nextBytes(txid);
+                channel.write(ByteBuffer.wrap(bindingRequest(txid, true)));
             }
         }
 

@@ -58,9 +58,9 @@ public final class DtlsSrtpClient extends DefaultTlsClient {
     @SuppressWarnings({"rawtypes", "unchecked"})
     public Hashtable getClientExtensions() throws IOException {
         Hashtable ext = TlsExtensionsUtils.ensureExtensionsInitialised(super.getClientExtensions());
-        // Browsers offer the GCM profile first; servers pick what they speak (ours: the HMAC one).
-        TlsSRTPUtils.addUseSRTPExtension(ext, new UseSRTPData(new int[] {
-            SRTPProtectionProfile.SRTP_AEAD_AES_128_GCM, SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80},
+        // Only the profile SrtpSession keys: a server that prefers GCM (Janus does) must not pick one
+        // we would then fail to decrypt. Every WebRTC server supports this one (RFC 8827 section 6.5).
+        TlsSRTPUtils.addUseSRTPExtension(ext, new UseSRTPData(new int[] {SRTPProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80},
             TlsUtils.EMPTY_BYTES));
         return ext;
     }
