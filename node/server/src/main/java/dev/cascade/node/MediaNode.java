@@ -166,7 +166,7 @@ public final class MediaNode implements StreamHost, AutoCloseable {
         Stream stream = pulledStream(id);
         WebRtcStreamOut out = webrtcOuts.get(id.key());
         if (out == null) {
-            WebRtcStreamOut created = new WebRtcStreamOut(id.key());
+            WebRtcStreamOut created = new WebRtcStreamOut(id.key(), webrtc.newBatch());
             Stream owner = stream;
             created.onClosed(() -> webrtcOuts.remove(id.key(), created));
             created.onNeedsOpusRendition(() -> feedOpusRendition(id, created));

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
-import java.nio.channels.DatagramChannel;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.Optional;
@@ -51,7 +50,7 @@ public final class WebRtcPort implements AutoCloseable {
     /** A session that never gets a valid check is dropped after this (the offer was abandoned). */
     static final long CONNECT_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(15);
 
-    private final DatagramChannel channel;
+    private final UdpSocket socket;
     private final InetSocketAddress localAddress;
     private final NodeMetrics metrics;
     private final long consentTimeoutNanos;
@@ -76,11 +75,8 @@ public final class WebRtcPort implements AutoCloseable {
     public WebRtcPort(InetSocketAddress bind, NodeMetrics metrics, java.time.Duration consentTimeout) throws IOException {
         this.metrics = metrics;
         this.consentTimeoutNanos = consentTimeout.toNanos();
-        this.channel = DatagramChannel.open();
-        channel.setOption(java.net.StandardSocketOptions.SO_RCVBUF, 4 << 20);
-        channel.setOption(java.net.StandardSocketOptions.SO_SNDBUF, 4 << 20);
-        channel.bind(bind);
-        this.localAddress = (InetSocketAddress) channel.getLocalAddress();
+        this.socket = new UdpSocket(bind, 250);
+        this.localAddress = socket.localAddress();
         this.receiver = new Thread(this::receive, "webrtc-udp-" + localAddress.getPort());
         receiver.setDaemon(true);
     }
@@ -131,34 +127,30 @@ public final class WebRtcPort implements AutoCloseable {
         handshakes.execute(() -> s.handshake(crypto, identity));
     }
 
-    /** Non-blocking send; false when the socket buffer is full (the caller counts a drop). */
-    boolean send(ByteBuffer datagram, InetSocketAddress to) {
-        try {
-            return channel.send(datagram, to) > 0;
-        } catch (IOException e) {
-            return false;
-        }
+    /**
+     * One datagram (STUN, DTLS, RTCP: not the media fan-out, which goes through a {@link UdpBatch}).
+     * Non-blocking, any thread; false when the kernel did not take it (the caller counts a drop).
+     */
+    boolean send(byte[] data, int offset, int length, byte[] sockaddr) {
+        return socket.send(data, offset, length, sockaddr);
+    }
+
+    /** A batch for one stream loop's media fan-out over this port's socket. */
+    public UdpBatch newBatch() {
+        return new UdpBatch(socket);
     }
 
     private void receive() {
         ByteBuffer buf = ByteBuffer.allocateDirect(2048);
+        long address = com.sun.jna.Pointer.nativeValue(com.sun.jna.Native.getDirectBufferPointer(buf));
         byte[] copy = new byte[2048];
         while (running) {
-            InetSocketAddress from;
-            try {
-                buf.clear();
-                from = (InetSocketAddress) channel.receive(buf);
-            } catch (IOException e) {
-                if (running) {
-                    LOG.warn("WebRTC port receive failed: {}", e.toString());
-                }
-                continue;
+            int n = socket.receive(buf, address);
+            if (n <= 0) {
+                continue; // the receive timeout: look at `running` again
             }
-            buf.flip();
-            int n = buf.remaining();
-            if (n == 0) {
-                continue;
-            }
+            InetSocketAddress from = socket.sender();
+            buf.clear().limit(n);
             try {
                 dispatch(buf, n, from, copy);
             } catch (RuntimeException e) {
@@ -228,7 +220,7 @@ public final class WebRtcPort implements AutoCloseable {
     }
 
     private void reply(byte[] message, InetSocketAddress to) {
-        send(ByteBuffer.wrap(message), to);
+        send(message, 0, message.length, UdpSocket.sockaddr(to));
     }
 
     private void expire() {
@@ -251,10 +243,6 @@ public final class WebRtcPort implements AutoCloseable {
         for (WebRtcSession s : created.keySet()) {
             s.close("shutdown");
         }
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // closing anyway
-        }
+        socket.close();
     }
 }

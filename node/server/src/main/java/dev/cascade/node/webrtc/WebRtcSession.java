@@ -56,6 +56,8 @@ public final class WebRtcSession {
     private final Listener listener;
     private final BlockingQueue<byte[]> dtlsInbox = new ArrayBlockingQueue<>(64);
     private volatile InetSocketAddress remote;
+    /** {@link #remote} as {@code struct sockaddr_in}, for the kernel. */
+    private volatile byte[] remoteSockaddr;
     private volatile State state = State.NEW;
     private volatile SrtpSession srtp;
     private volatile long lastConsentNanos = System.nanoTime();
@@ -105,6 +107,7 @@ public final class WebRtcSession {
     void consent(InetSocketAddress from) {
         lastConsentNanos = System.nanoTime();
         if (remote == null || !remote.equals(from)) {
+            remoteSockaddr = UdpSocket.sockaddr(from);
             remote = from;
             port.bind(this, from);
         }
@@ -150,10 +153,18 @@ public final class WebRtcSession {
         }
     }
 
-    /** Sends one datagram to the peer (SRTP/SRTCP, already protected). Non-blocking; false if dropped. */
-    public boolean send(ByteBuffer datagram) {
-        InetSocketAddress to = remote;
-        return to != null && state == State.SECURE && port.send(datagram, to);
+    /** Sends one datagram to the peer (SRTCP, already protected). Non-blocking; false if dropped. */
+    public boolean send(byte[] data, int offset, int length) {
+        byte[] to = remoteSockaddr;
+        return to != null && state == State.SECURE && port.send(data, offset, length, to);
+    }
+
+    /**
+     * The peer's address for {@link UdpBatch#add}, or null while the session cannot take media
+     * (not yet keyed, or closed).
+     */
+    public byte[] mediaSockaddr() {
+        return state == State.SECURE ? remoteSockaddr : null;
     }
 
     public void close(String reason) {
@@ -213,9 +224,9 @@ public final class WebRtcSession {
 
         @Override
         public void send(byte[] buf, int off, int len) {
-            InetSocketAddress to = remote;
+            byte[] to = remoteSockaddr;
             if (to != null) {
-                port.send(ByteBuffer.wrap(buf, off, len), to);
+                port.send(buf, off, len, to);
             }
         }
 

@@ -133,12 +133,20 @@ class WebRtcSessionIT {
     void aLostPacketIsNackedAndRetransmitted() throws Exception {
         Set<Integer> lostOnce = ConcurrentHashMap.newKeySet();
         AtomicInteger toLose = new AtomicInteger(20);
-        // Lose the first arrival of 20 video packets (every 7th), never their retransmission.
+        AtomicInteger seen = new AtomicInteger();
+        // Lose the first arrival of 20 video packets (every 7th), never their retransmission; not
+        // before the first packets came (a receiver cannot know of a loss before its first packet).
         WebRtcPeer p = WebRtcPeer.open(InetAddress.getLoopbackAddress(), CRYPTO, IDENTITY)
-                .injectVideoLoss(seq -> seq % 7 == 0 && !lostOnce.contains(seq) && toLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0
-                        && lostOnce.add(seq));
+                .injectVideoLoss(seq -> seen.incrementAndGet() > 10 && seq % 7 == 0 && !lostOnce.contains(seq)
+                        && toLose.getAndUpdate(n -> Math.max(0, n - 1)) > 0 && lostOnce.add(seq));
         connect(p);
-        Await.until("20 packets lost and recovered", 20, () -> onLoop(() -> p.injectedLosses == 20 && p.video.recovered == 20));
+        try {
+            Await.until("20 packets lost and recovered", 20, () -> onLoop(() -> p.injectedLosses == 20 && p.video.recovered == 20));
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + ": " + onLoop(() -> "lost " + p.injectedLosses + ", recovered "
+                    + p.video.recovered + ", NACKs " + p.nacksSent + " naming " + p.nackedPackets + ", duplicates "
+                    + p.video.duplicates + ", auth failures " + p.authFailures) + "; edge: " + viewerRecord(), e);
+        }
         onLoop(() -> {
             assertThat(p.nackedPackets).isGreaterThanOrEqualTo(20);
             assertThat(p.video.lost()).as("nothing missing once the retransmissions came").isZero();

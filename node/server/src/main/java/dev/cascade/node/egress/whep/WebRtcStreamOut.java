@@ -1,6 +1,7 @@
 package dev.cascade.node.egress.whep;
 
 import dev.cascade.node.stream.Subscription;
+import dev.cascade.node.webrtc.UdpBatch;
 import dev.cascade.protocol.ParseException;
 import dev.cascade.protocol.h264.H264;
 import dev.cascade.protocol.h264.H264Packetizer;
@@ -60,8 +61,12 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
     private Runnable needsOpusRendition = () -> {};
     private final ArrayList<ByteBuffer> nalScratch = new ArrayList<>();
 
-    public WebRtcStreamOut(String streamKey) {
+    /** This stream's fan-out to the kernel: a packet's copies for all viewers in few system calls. */
+    private final UdpBatch batch;
+
+    public WebRtcStreamOut(String streamKey, UdpBatch batch) {
         this.streamKey = streamKey;
+        this.batch = batch;
     }
 
     public String streamKey() {
@@ -223,9 +228,10 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
         for (int i = 0, n = viewers.size(); i < n; i++) {
             WebRtcViewer v = viewers.get(i);
             if (v.isLive()) {
-                v.send(track, track.slots[slot], track.lengths[slot]);
+                v.send(track, track.slots[slot], track.lengths[slot], batch);
             }
         }
+        batch.flush();
     }
 
     /** Sends a viewer everything from the latest keyframe and makes it live. */
@@ -235,8 +241,9 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
         }
         for (long i = keyframeStart; i < video.next; i++) {
             int slot = video.slot(i);
-            v.send(video, video.slots[slot], video.lengths[slot]);
+            v.send(video, video.slots[slot], video.lengths[slot], batch);
         }
+        batch.flush();
         v.goLive();
     }
 
@@ -256,7 +263,8 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
         RtpTrack track = mediaSsrc == audio.ssrc ? audio : video;
         int slot = track.find(seq16);
         if (slot >= 0) {
-            v.retransmit(track, track.slots[slot], track.lengths[slot]);
+            v.retransmit(track, track.slots[slot], track.lengths[slot], batch);
+            batch.flush();
         }
     }
 

@@ -2,24 +2,28 @@ package dev.cascade.node.egress.whep;
 
 import dev.cascade.webrtc.PacketBuffer;
 import dev.cascade.webrtc.SrtpSession;
+import dev.cascade.node.webrtc.UdpBatch;
 import dev.cascade.node.webrtc.WebRtcSession;
-import java.nio.ByteBuffer;
 import java.security.GeneralSecurityException;
 import org.jitsi.srtp.SrtpCryptoContext;
 
 /**
  * One WHEP viewer of a stream: what was negotiated for it (payload type, abs-send-time id) and its
  * SRTP context. Sending a packet is: copy it out of the stream's history, rewrite two header bytes,
- * protect in place, one non-blocking datagram. Runs on the stream's loop thread; nothing here is
- * shared with other viewers.
+ * protect in place, queue one datagram. Runs on the stream's loop thread; nothing here is
+ * shared with other viewers. The datagram goes into the stream's {@link UdpBatch}, which hands the
+ * whole fan-out of a packet to the kernel in one system call.
  */
-public final class WebRtcViewer {
+public final class WebRtcViewer implements UdpBatch.DropListener {
+    private static final int VIDEO = 0;
+    private static final int AUDIO = 1;
+    private static final int RETRANSMISSION = 2;
+
     private final WebRtcSession session;
     private final int payloadType;
     private final int absSendTimeId;
     private final int audioPayloadType;
     private final PacketBuffer buffer = new PacketBuffer(WebRtcStreamOut.SLOT_SIZE + SrtpSession.RTP_OVERHEAD);
-    private final ByteBuffer datagram = ByteBuffer.wrap(buffer.getBuffer());
     private SrtpCryptoContext srtp;
     private SrtpCryptoContext audioSrtp;
     private org.jitsi.srtp.SrtcpCryptoContext videoRtcp;
@@ -96,11 +100,12 @@ public final class WebRtcViewer {
         }
     }
 
-    void send(RtpTrack track, byte[] packet, int length) {
+    /** Queues a packet of the stream for this viewer in {@code batch}; the caller flushes it. */
+    void send(RtpTrack track, byte[] packet, int length, UdpBatch batch) {
         if (!track.video && audioSrtp == null) {
             return;
         }
-        if (transmit(track, packet, length)) {
+        if (transmit(track, packet, length, batch, track.video ? VIDEO : AUDIO)) {
             packetsSent++;
             if (track.video) {
                 videoPackets++;
@@ -114,23 +119,20 @@ public final class WebRtcViewer {
         }
     }
 
-    void retransmit(RtpTrack track, byte[] packet, int length) {
-        if (transmit(track, packet, length)) {
+    void retransmit(RtpTrack track, byte[] packet, int length, UdpBatch batch) {
+        if (transmit(track, packet, length, batch, RETRANSMISSION)) {
             retransmissions++;
         }
     }
 
-    private boolean transmit(RtpTrack track, byte[] packet, int length) {
+    private boolean transmit(RtpTrack track, byte[] packet, int length, UdpBatch batch, int tag) {
         SrtpCryptoContext ctx = track.video ? srtp : audioSrtp;
-        if (ctx == null) {
+        byte[] to = session.mediaSockaddr();
+        if (ctx == null || to == null) {
             return false;
         }
         RtpRewrite.rewrite(buffer.getBuffer(), packet, length, track.video,
                 track.video ? payloadType : audioPayloadType, absSendTimeId);
-        return protectAndSend(ctx, length);
-    }
-
-    private boolean protectAndSend(SrtpCryptoContext ctx, int length) {
         try {
             if (!SrtpSession.protect(ctx, buffer.set(length))) {
                 return false;
@@ -138,8 +140,24 @@ public final class WebRtcViewer {
         } catch (GeneralSecurityException e) {
             return false;
         }
-        datagram.clear().limit(buffer.getLength());
-        return session.send(datagram);
+        batch.add(buffer.getBuffer(), buffer.getLength(), to, this, tag);
+        return true;
+    }
+
+    /** The kernel did not take a queued packet (its send buffer was full): counted as dropped. */
+    @Override
+    public void dropped(int tag) {
+        packetsDropped++;
+        if (tag == RETRANSMISSION) {
+            retransmissions--;
+            return;
+        }
+        packetsSent--;
+        if (tag == VIDEO) {
+            videoPackets--;
+        } else {
+            audioPackets--;
+        }
     }
 
     /**
@@ -169,7 +187,7 @@ public final class WebRtcViewer {
         System.arraycopy(sr, 0, rtcpBuffer.getBuffer(), 0, sr.length);
         try {
             if (ctx.transformPacket(rtcpBuffer.set(sr.length)) == org.jitsi.srtp.SrtpErrorStatus.OK) {
-                session.send(ByteBuffer.wrap(rtcpBuffer.getBuffer(), 0, rtcpBuffer.getLength()));
+                session.send(rtcpBuffer.getBuffer(), 0, rtcpBuffer.getLength());
             }
         } catch (GeneralSecurityException e) {
             // next report

@@ -289,7 +289,7 @@ public final class WhipPublisher implements PushedSource, WebRtcSession.Listener
             System.arraycopy(pli, 0, out.getBuffer(), 0, pli.length);
             try {
                 if (rtcpOut.transformPacket(out.set(pli.length)) == SrtpErrorStatus.OK) {
-                    session.send(ByteBuffer.wrap(out.getBuffer(), 0, out.getLength()));
+                    session.send(out.getBuffer(), 0, out.getLength());
                 }
             } catch (GeneralSecurityException e) {
                 // the next interval tries again
