@@ -49,7 +49,7 @@ public final class ViewersBench {
               --verify-every 64         authenticate and decrypt one packet in N per viewer
               --server-cpu 1            CPU the server is pinned to (the rest run on the others)
               --janus-event-loops 1     Janus's event_loops (0: its default, a thread per viewer)
-              --steer-rx true           steer loopback receive work to the viewers' CPUs (RPS on lo)""";
+              --steer-rx false          steer loopback receive work to the viewers' CPUs (RPS on lo)""";
 
     private final Map<String, String> o;
     private final BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
@@ -72,7 +72,7 @@ public final class ViewersBench {
         defaults.put("verify-every", "64");
         defaults.put("server-cpu", "1");
         defaults.put("janus-event-loops", "1");
-        defaults.put("steer-rx", "true");
+        defaults.put("steer-rx", "false");
         Map<String, String> o = Bench.options(args, defaults, USAGE);
         new ViewersBench(o).run();
     }

@@ -26,12 +26,14 @@ public final class SrtpSession implements AutoCloseable {
     public static final int RTCP_OVERHEAD = 14;
 
     private final SrtpContextFactory sendFactory;
+    private final byte[] sendKey;
+    private final byte[] sendSalt;
     private final SrtpContextFactory receiveFactory;
 
     public SrtpSession(SrtpKeys keys, boolean serverRole) {
         LoggerImpl log = new LoggerImpl("srtp");
-        byte[] sendKey = serverRole ? keys.serverKey() : keys.clientKey();
-        byte[] sendSalt = serverRole ? keys.serverSalt() : keys.clientSalt();
+        this.sendKey = serverRole ? keys.serverKey() : keys.clientKey();
+        this.sendSalt = serverRole ? keys.serverSalt() : keys.clientSalt();
         byte[] recvKey = serverRole ? keys.clientKey() : keys.serverKey();
         byte[] recvSalt = serverRole ? keys.clientSalt() : keys.serverSalt();
         // A NACKed packet goes out again under its own sequence number (no RTX): the same plaintext
@@ -44,7 +46,15 @@ public final class SrtpSession implements AutoCloseable {
         this.receiveFactory = new SrtpContextFactory(false, recvKey, recvSalt, policy(), policy(), log);
     }
 
-    /** A context that protects RTP we send with this SSRC. One per SSRC; not shared between threads. */
+    /**
+     * Protection for media we send with this SSRC on the per-viewer fan-out path: {@link SrtpSender},
+     * keys set up once. One per SSRC; not shared between threads.
+     */
+    public SrtpSender rtpSender(int ssrc) throws GeneralSecurityException {
+        return new SrtpSender(sendKey, sendSalt, ssrc);
+    }
+
+    /** A jitsi-srtp context that protects RTP we send with this SSRC. One per SSRC; not shared between threads. */
     public SrtpCryptoContext sender(int ssrc) throws GeneralSecurityException {
         return sendFactory.deriveContext(ssrc, 0);
     }

@@ -1,11 +1,11 @@
 package dev.cascade.node.egress.whep;
 
 import dev.cascade.webrtc.PacketBuffer;
+import dev.cascade.webrtc.SrtpSender;
 import dev.cascade.webrtc.SrtpSession;
 import dev.cascade.node.webrtc.UdpBatch;
 import dev.cascade.node.webrtc.WebRtcSession;
 import java.security.GeneralSecurityException;
-import org.jitsi.srtp.SrtpCryptoContext;
 
 /**
  * One WHEP viewer of a stream: what was negotiated for it (payload type, abs-send-time id) and its
@@ -23,9 +23,10 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
     private final int payloadType;
     private final int absSendTimeId;
     private final int audioPayloadType;
-    private final PacketBuffer buffer = new PacketBuffer(WebRtcStreamOut.SLOT_SIZE + SrtpSession.RTP_OVERHEAD);
-    private SrtpCryptoContext srtp;
-    private SrtpCryptoContext audioSrtp;
+    /** The viewer's copy of the packet being sent: rewritten, then protected in place. */
+    private final byte[] out = new byte[WebRtcStreamOut.SLOT_SIZE + SrtpSender.TAG_LENGTH];
+    private SrtpSender srtp;
+    private SrtpSender audioSrtp;
     private org.jitsi.srtp.SrtcpCryptoContext videoRtcp;
     private org.jitsi.srtp.SrtcpCryptoContext audioRtcp;
     private final PacketBuffer rtcpBuffer = new PacketBuffer(256);
@@ -69,10 +70,10 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
 
     /** Called when SRTP is keyed, before the viewer joins its stream. */
     public void secure(int videoSsrc, int audioSsrc) throws GeneralSecurityException {
-        srtp = session.srtp().sender(videoSsrc);
+        srtp = session.srtp().rtpSender(videoSsrc);
         videoRtcp = session.srtp().rtcpSender(videoSsrc);
         if (audioPayloadType >= 0) {
-            audioSrtp = session.srtp().sender(audioSsrc);
+            audioSrtp = session.srtp().rtpSender(audioSsrc);
             audioRtcp = session.srtp().rtcpSender(audioSsrc);
         }
     }
@@ -126,21 +127,19 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
     }
 
     private boolean transmit(RtpTrack track, byte[] packet, int length, UdpBatch batch, int tag) {
-        SrtpCryptoContext ctx = track.video ? srtp : audioSrtp;
+        SrtpSender ctx = track.video ? srtp : audioSrtp;
         byte[] to = session.mediaSockaddr();
         if (ctx == null || to == null) {
             return false;
         }
-        RtpRewrite.rewrite(buffer.getBuffer(), packet, length, track.video,
-                track.video ? payloadType : audioPayloadType, absSendTimeId);
+        RtpRewrite.rewrite(out, packet, length, track.video, track.video ? payloadType : audioPayloadType, absSendTimeId);
+        int protectedLength;
         try {
-            if (!SrtpSession.protect(ctx, buffer.set(length))) {
-                return false;
-            }
-        } catch (GeneralSecurityException e) {
+            protectedLength = ctx.protect(out, length);
+        } catch (GeneralSecurityException | RuntimeException e) {
             return false;
         }
-        batch.add(buffer.getBuffer(), buffer.getLength(), to, this, tag);
+        batch.add(out, protectedLength, to, this, tag);
         return true;
     }
 
