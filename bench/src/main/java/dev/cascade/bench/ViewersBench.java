@@ -268,6 +268,10 @@ public final class ViewersBench {
                         s.viewers(), s.lossPercent(), s.delayP50Ms(), s.delayP95Ms(), s.serverCpuBusy() * 100,
                         s.serverProcessCores(), s.mbpsToViewers(),
                         s.packetsPerSecond(), s.clientSocketDrops(), s.authFailures());
+                if (s.authFailures() > 0) {
+                    List<WebRtcPeer> all = List.copyOf(peers);
+                    Bench.log("    %s", loop.call(() -> authFailureSummary(all)).get(30, TimeUnit.SECONDS));
+                }
                 if (!passes(s)) {
                     break;
                 }
@@ -276,6 +280,25 @@ public final class ViewersBench {
             connectors.shutdownNow(); // the peers close with the loop; their sessions end with the server
         }
         return steps;
+    }
+
+    /** Which viewers failed SRTP or SRTCP authentication, and how (loop thread). */
+    private static String authFailureSummary(List<WebRtcPeer> peers) {
+        Map<String, Integer> kinds = new java.util.TreeMap<>();
+        int failing = 0;
+        for (int i = 0; i < peers.size(); i++) {
+            WebRtcPeer p = peers.get(i);
+            if (p.authFailures > 0) {
+                failing++;
+                String k = "rtp " + (p.authFailures - p.rtcpAuthFailures) + " (" + p.lastRtpFailure + "), rtcp "
+                        + p.rtcpAuthFailures + " (" + p.lastRtcpFailure + ")";
+                kinds.merge(k.replaceAll("\\d+", "n"), 1, Integer::sum);
+                if (failing <= 3) {
+                    kinds.merge("e.g. viewer #" + i + ": " + k, 1, Integer::sum);
+                }
+            }
+        }
+        return failing + " viewers with authentication failures: " + kinds;
     }
 
     /** Per-peer counters at one instant, read on the loop thread. */

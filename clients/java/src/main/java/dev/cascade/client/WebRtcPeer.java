@@ -97,6 +97,8 @@ public final class WebRtcPeer implements AutoCloseable {
 
     // Counters, written by the loop thread.
     public long authFailures;
+    /** Of {@link #authFailures}: SRTCP that failed (the rest is SRTP). */
+    public long rtcpAuthFailures;
     public long decrypted;
     public long senderReports;
     public long rtcpReceived;
@@ -108,6 +110,9 @@ public final class WebRtcPeer implements AutoCloseable {
     public long consentResponses;
     public long dtlsAfterHandshake;
     public long unknownPackets;
+    /** The last SRTP/SRTCP failure seen, for diagnosis (null if none). */
+    public SrtpErrorStatus lastRtpFailure;
+    public SrtpErrorStatus lastRtcpFailure;
     private long lastSrCompact;
     private long lastSrArrivalNanos;
     private long lastRtcpNanos;
@@ -416,12 +421,15 @@ public final class WebRtcPeer implements AutoCloseable {
         if (gap > 0 && isVideo && nackEnabled) {
             sendNack(ssrc, seq, gap);
         }
-        if (--verifyCountdown > 0) {
+        SrtpCryptoContext ctx = isVideo ? videoRx : audioRx;
+        // Sampling starts after each track's first packet: the receiver's rollover counter is set by
+        // the first packet it sees (RFC 3711 section 3.3.1), so that one must be the sender's first,
+        // or a sequence wrap in between would leave the two a ROC apart.
+        if (--verifyCountdown > 0 && ctx != null) {
             return;
         }
         verifyCountdown = verifyEvery;
         try {
-            SrtpCryptoContext ctx = isVideo ? videoRx : audioRx;
             if (ctx == null) {
                 ctx = srtp.receiver(ssrc);
                 if (isVideo) {
@@ -440,6 +448,7 @@ public final class WebRtcPeer implements AutoCloseable {
                 }
             } else if (status != SrtpErrorStatus.REPLAY_FAIL && status != SrtpErrorStatus.REPLAY_OLD) {
                 authFailures++;
+                lastRtpFailure = status;
             }
         } catch (GeneralSecurityException e) {
             authFailures++;
@@ -456,8 +465,11 @@ public final class WebRtcPeer implements AutoCloseable {
                 ctx = srtp.rtcpReceiver(senderSsrc);
             }
             System.arraycopy(buf, 0, plain.getBuffer(), 0, length);
-            if (ctx.reverseTransformPacket(plain.set(length)) != SrtpErrorStatus.OK) {
+            SrtpErrorStatus status = ctx.reverseTransformPacket(plain.set(length));
+            if (status != SrtpErrorStatus.OK) {
                 authFailures++;
+                rtcpAuthFailures++;
+                lastRtcpFailure = status;
                 return;
             }
             if (fresh && rtcpRx.size() < 4) {

@@ -3,26 +3,26 @@ package dev.cascade.webrtc;
 import java.security.GeneralSecurityException;
 import javax.crypto.Cipher;
 import javax.crypto.Mac;
+import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * SRTP protection of outgoing RTP for one SSRC, SRTP_AES128_CM_HMAC_SHA1_80 (RFC 3711 with the
- * DTLS-SRTP profile of RFC 5764 section 4.1.2), written for the per-viewer send path: the session
- * keys are derived once, the AES and HMAC engines are keyed once and reused, and protecting a
- * packet allocates nothing.
+ * DTLS-SRTP profile of RFC 5764 section 4.1.2), for the per-viewer send path: session keys derived
+ * once, the HMAC keyed once, AES-CTR and HMAC-SHA1 run on the JDK's CPU intrinsics. Per packet it
+ * allocates only the {@code IvParameterSpec} the JDK's cipher API wants.
  *
- * <p>Why not jitsi-srtp here (it still does SRTCP and everything we receive): its context re-keys
- * its AES cipher and its HMAC for every packet ({@code Cipher.init} per IV, {@code Mac} reset with
- * the key), which was most of an edge's CPU per viewer. This class leaves that to the JDK's AES and
- * SHA-1 intrinsics with keys set up once. Its output is checked byte for byte against jitsi-srtp
- * and against the test vectors of RFC 3711 appendix B.
+ * <p>Measured against jitsi-srtp (which still does SRTCP and everything we receive) with
+ * {@code bench/run send-path}: rewrite + protect 1.17 M packets/s against 1.06 M on this machine.
+ * Its output is checked byte for byte against jitsi-srtp (across the sequence wrap, and for
+ * retransmissions), against a jitsi-srtp receiver over three wraps, and against the
+ * key-derivation vectors of RFC 3711 appendix B.3.
  *
  * <ul>
  *   <li>Key derivation (section 4.3.1, key derivation rate 0): {@code x = label * 2^48 XOR
  *       master_salt}; each session key is the AES-CM keystream of the master key from {@code x * 2^16}.</li>
  *   <li>Encryption (section 4.1.1): the payload XOR the AES keystream from {@code IV = (k_s * 2^16)
- *       XOR (SSRC * 2^64) XOR (i * 2^16)}, {@code i = 2^16 * ROC + SEQ}. The counter blocks are
- *       encrypted with AES in ECB mode, which is the same keystream without re-keying per packet.</li>
+ *       XOR (SSRC * 2^64) XOR (i * 2^16)}, {@code i = 2^16 * ROC + SEQ}.</li>
  *   <li>Authentication (section 4.2): HMAC-SHA1 over the header and encrypted payload, then the
  *       ROC, truncated to 80 bits and appended.</li>
  *   <li>The rollover counter (section 3.3.1) follows the highest sequence number sent; an older
@@ -37,13 +37,13 @@ public final class SrtpSender {
     private static final int LABEL_ENCRYPTION = 0x00;
     private static final int LABEL_AUTH = 0x01;
     private static final int LABEL_SALT = 0x02;
-    private static final int MAX_BLOCKS = 128; // 2048 bytes of payload
+    private static final int MAX_PAYLOAD = 2048;
 
-    private final Cipher ecb;
+    private final Cipher ctr;
+    private final SecretKeySpec encryptionKey;
+    private final byte[] iv = new byte[16];
     private final Mac hmac;
     private final byte[] salt = new byte[14];
-    private final byte[] counters = new byte[MAX_BLOCKS * 16];
-    private final byte[] keystream = new byte[MAX_BLOCKS * 16];
     private final byte[] roc = new byte[4];
     private final byte[] mac = new byte[20];
     private final int ssrc;
@@ -65,8 +65,8 @@ public final class SrtpSender {
         byte[] encryptionKey = derive(master, masterSalt, LABEL_ENCRYPTION, 16);
         byte[] authKey = derive(master, masterSalt, LABEL_AUTH, 20);
         System.arraycopy(derive(master, masterSalt, LABEL_SALT, 14), 0, salt, 0, 14);
-        ecb = Cipher.getInstance("AES/ECB/NoPadding");
-        ecb.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(encryptionKey, "AES"));
+        this.encryptionKey = new SecretKeySpec(encryptionKey, "AES");
+        ctr = Cipher.getInstance("AES/CTR/NoPadding");
         hmac = Mac.getInstance("HmacSHA1");
         hmac.init(new SecretKeySpec(authKey, "HmacSHA1"));
     }
@@ -102,7 +102,7 @@ public final class SrtpSender {
             header += 4 + 4 * (((packet[header + 2] & 0xFF) << 8) | (packet[header + 3] & 0xFF));
         }
         int payload = length - header;
-        if (payload < 0 || payload > MAX_BLOCKS * 16) {
+        if (payload < 0 || payload > MAX_PAYLOAD) {
             throw new IllegalArgumentException("RTP packet of " + length + " bytes with a " + header + "-byte header");
         }
         encrypt(packet, header, payload, index);
@@ -144,29 +144,21 @@ public final class SrtpSender {
         if (length == 0) {
             return;
         }
-        int blocks = (length + 15) >>> 4;
-        // IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (i * 2^16); the low 16 bits count blocks.
-        for (int b = 0; b < blocks; b++) {
-            int o = b << 4;
-            for (int k = 0; k < 14; k++) {
-                counters[o + k] = salt[k];
-            }
-            counters[o + 4] ^= (byte) (ssrc >>> 24);
-            counters[o + 5] ^= (byte) (ssrc >>> 16);
-            counters[o + 6] ^= (byte) (ssrc >>> 8);
-            counters[o + 7] ^= (byte) ssrc;
-            counters[o + 8] ^= (byte) (index >>> 40);
-            counters[o + 9] ^= (byte) (index >>> 32);
-            counters[o + 10] ^= (byte) (index >>> 24);
-            counters[o + 11] ^= (byte) (index >>> 16);
-            counters[o + 12] ^= (byte) (index >>> 8);
-            counters[o + 13] ^= (byte) index;
-            counters[o + 14] = (byte) (b >>> 8);
-            counters[o + 15] = (byte) b;
-        }
-        ecb.update(counters, 0, blocks << 4, keystream, 0);
-        for (int i = 0; i < length; i++) {
-            packet[offset + i] ^= keystream[i];
-        }
+        // IV = (k_s * 2^16) XOR (SSRC * 2^64) XOR (i * 2^16); AES in counter mode from there.
+        System.arraycopy(salt, 0, iv, 0, 14);
+        iv[14] = 0;
+        iv[15] = 0;
+        iv[4] ^= (byte) (ssrc >>> 24);
+        iv[5] ^= (byte) (ssrc >>> 16);
+        iv[6] ^= (byte) (ssrc >>> 8);
+        iv[7] ^= (byte) ssrc;
+        iv[8] ^= (byte) (index >>> 40);
+        iv[9] ^= (byte) (index >>> 32);
+        iv[10] ^= (byte) (index >>> 24);
+        iv[11] ^= (byte) (index >>> 16);
+        iv[12] ^= (byte) (index >>> 8);
+        iv[13] ^= (byte) index;
+        ctr.init(Cipher.ENCRYPT_MODE, encryptionKey, new IvParameterSpec(iv));
+        ctr.doFinal(packet, offset, length, packet, offset);
     }
 }

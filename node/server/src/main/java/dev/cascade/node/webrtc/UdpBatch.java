@@ -38,7 +38,7 @@ public final class UdpBatch {
     public long calls;
     public long refused;
 
-    UdpBatch(UdpSocket socket) {
+    public UdpBatch(UdpSocket socket) {
         this.socket = socket;
         headers = ByteBuffer.allocateDirect(CAPACITY * MMSGHDR).order(ByteOrder.nativeOrder());
         iovecs = ByteBuffer.allocateDirect(CAPACITY * IOVEC).order(ByteOrder.nativeOrder());
