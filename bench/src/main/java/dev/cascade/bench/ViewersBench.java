@@ -51,6 +51,7 @@ public final class ViewersBench {
               --janus-event-loops 1     Janus's event_loops (0: its default, a thread per viewer)
               --steer-rx false          steer loopback receive work to the viewers' CPUs (RPS on lo)""";
 
+    static final int MAX_FAILURES_PER_STEP = 5;
     private final Map<String, String> o;
     private final BcTlsCrypto crypto = new BcTlsCrypto(new SecureRandom());
     private final DtlsCertificate identity = DtlsCertificate.generate(crypto);
@@ -232,15 +233,23 @@ public final class ViewersBench {
         try (PeerLoop loop = new PeerLoop("viewers")) {
             while (peers.size() < max) {
                 long failures = 0;
+                // A saturated server fails connections slowly (timeouts): after a few failures the
+                // rest of the step is not attempted, and counts as failed.
+                java.util.concurrent.atomic.AtomicInteger failed = new java.util.concurrent.atomic.AtomicInteger();
                 List<Future<WebRtcPeer>> joining = new ArrayList<>();
                 for (int i = 0; i < step; i++) {
                     joining.add(connectors.submit(() -> {
+                        if (failed.get() >= MAX_FAILURES_PER_STEP) {
+                            throw new java.io.IOException("not attempted: " + MAX_FAILURES_PER_STEP
+                                    + " viewers of this step already failed to connect");
+                        }
                         WebRtcPeer p = WebRtcPeer.open(target.viewerAddress(), crypto, identity)
                                 .verifyEvery(verifyEvery);
                         try {
                             target.connect(p);
                         } catch (Exception e) {
                             p.close();
+                            failed.incrementAndGet();
                             throw e;
                         }
                         return loop.add(p).get(10, TimeUnit.SECONDS);
