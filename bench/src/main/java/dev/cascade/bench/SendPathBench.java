@@ -59,6 +59,7 @@ public class SendPathBench {
     private ByteBuffer datagram;
     private SrtpSession session;
     private SrtpCryptoContext srtp;
+    private org.jitsi.srtp.SrtpContextFactory jitsi;
     private SrtpSender sender;
     private byte[] out;
     private UdpSocket socket;
@@ -74,9 +75,12 @@ public class SendPathBench {
         SecureRandom rnd = new SecureRandom();
         byte[] material = new byte[SrtpKeys.MATERIAL_LENGTH];
         rnd.nextBytes(material);
-        session = new SrtpSession(SrtpKeys.split(material), true);
+        SrtpKeys keys = SrtpKeys.split(material);
+        session = new SrtpSession(keys, true);
         int ssrc = rnd.nextInt();
-        srtp = session.sender(ssrc);
+        jitsi = new org.jitsi.srtp.SrtpContextFactory(true, keys.serverKey(), keys.serverSalt(), SrtpSession.policy(),
+                SrtpSession.policy(), new org.jitsi.utils.logging2.LoggerImpl("bench"));
+        srtp = jitsi.deriveContext(ssrc, 0);
         sender = session.rtpSender(ssrc);
         out = new byte[PACKET + SrtpSender.TAG_LENGTH];
         rnd.nextBytes(packet);
@@ -102,6 +106,7 @@ public class SendPathBench {
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         session.close();
+        jitsi.close();
         channel.close();
         socket.close();
         sink.close();
@@ -128,7 +133,7 @@ public class SendPathBench {
     public int rewriteAndProtectJitsi() throws Exception {
         nextSeq();
         RtpRewrite.rewrite(buffer.getBuffer(), packet, PACKET, true, 102, 2);
-        SrtpSession.protect(srtp, buffer.set(PACKET));
+        srtp.transformPacket(buffer.set(PACKET));
         return buffer.getLength();
     }
 

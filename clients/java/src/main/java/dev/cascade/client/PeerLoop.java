@@ -29,8 +29,6 @@ public final class PeerLoop implements AutoCloseable {
     private final byte[] buffer = new byte[2048];
     private final ByteBuffer view = ByteBuffer.wrap(buffer);
     private volatile boolean running = true;
-    /** Datagrams read, all peers; loop thread writes. */
-    public volatile long datagrams;
 
     public PeerLoop(String name) {
         try {
@@ -81,7 +79,6 @@ public final class PeerLoop implements AutoCloseable {
 
     private void run() {
         long nextTick = System.nanoTime();
-        long count = 0;
         while (running) {
             try {
                 selector.select(10);
@@ -115,11 +112,9 @@ public final class PeerLoop implements AutoCloseable {
                     if (n <= 0) {
                         break;
                     }
-                    count++;
                     peer.onDatagram(buffer, n, now);
                 }
             }
-            datagrams = count;
             now = System.nanoTime();
             if (now - nextTick >= 0) {
                 nextTick = now + 50_000_000L;

@@ -49,13 +49,6 @@ import org.jitsi.srtp.SrtpErrorStatus;
  * need only the RTP header, which SRTP leaves in the clear).
  */
 public final class WebRtcPeer implements AutoCloseable {
-    /** What a test wants to see: each media packet that was authenticated and decrypted. */
-    @FunctionalInterface
-    public interface MediaListener {
-        /** {@code packet} holds the plain RTP packet from index 0 to {@code length}; loop thread; do not keep it. */
-        void onMedia(WebRtcPeer peer, boolean video, byte[] packet, int length);
-    }
-
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final String ICE_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     /** Chromium sends a consent check every 2-3 s (RFC 7675 section 5.1 says 4-6 s on average). */
@@ -85,7 +78,6 @@ public final class WebRtcPeer implements AutoCloseable {
 
     public final TrackReceiver video = new TrackReceiver(90_000);
     public final TrackReceiver audio = new TrackReceiver(48_000);
-    private volatile MediaListener listener;
     private volatile java.util.function.IntPredicate videoLoss;
     /** Video packets {@link #injectVideoLoss} threw away. */
     public long injectedLosses;
@@ -102,14 +94,9 @@ public final class WebRtcPeer implements AutoCloseable {
     public long decrypted;
     public long senderReports;
     public long rtcpReceived;
-    public long rtcpMalformed;
     public long nacksSent;
     public long nackedPackets;
-    public long plisSent;
-    public long consentChecks;
     public long consentResponses;
-    public long dtlsAfterHandshake;
-    public long unknownPackets;
     /** The last SRTP/SRTCP failure seen, for diagnosis (null if none). */
     public SrtpErrorStatus lastRtpFailure;
     public SrtpErrorStatus lastRtcpFailure;
@@ -178,11 +165,6 @@ public final class WebRtcPeer implements AutoCloseable {
         return this;
     }
 
-    public WebRtcPeer onMedia(MediaListener l) {
-        this.listener = l;
-        return this;
-    }
-
     /** The SDP offer for a WHEP POST. */
     public String offer(boolean withAudio) {
         return LocalDescription.offer(localUfrag, localPwd, identity.fingerprint(), local, withAudio);
@@ -209,7 +191,7 @@ public final class WebRtcPeer implements AutoCloseable {
         iceCheck(deadline);
         DtlsSrtpClient client = new DtlsSrtpClient(crypto, identity, remote.fingerprint());
         DTLSClientProtocol protocol = new DTLSClientProtocol();
-        // The DTLSTransport it returns would read post-handshake records; the loop counts those instead.
+        // The DTLSTransport it returns would read post-handshake records; the loop ignores those.
         protocol.connect(client, new HandshakeTransport(deadline));
         srtp = new SrtpSession(client.srtpKeys(), false);
         try {
@@ -240,19 +222,8 @@ public final class WebRtcPeer implements AutoCloseable {
                 } catch (java.net.PortUnreachableException e) {
                     break; // nothing listening yet, or ICMP from an earlier attempt: try again
                 }
-                ByteBuffer b = ByteBuffer.wrap(in.getData(), 0, in.getLength());
-                if (!StunMessage.isStun(b, 0, in.getLength())) {
-                    continue;
-                }
-                StunMessage m;
-                try {
-                    m = StunMessage.parse(b.duplicate());
-                } catch (ParseException e) {
-                    continue;
-                }
-                if (m.isBindingRequest()) {
-                    answerCheck(m, remote.candidate());
-                } else if (Arrays.equals(m.transactionId(), txid)) {
+                StunMessage m = stun(in.getData(), in.getLength());
+                if (m != null && !m.isBindingRequest() && Arrays.equals(m.transactionId(), txid)) {
                     if (m.type() == StunMessage.BINDING_ERROR) {
                         int code = m.attribute(StunAttribute.ErrorCode.class).map(StunAttribute.ErrorCode::code).orElse(0);
                         throw new IOException("ICE check refused with STUN error " + code);
@@ -268,19 +239,25 @@ public final class WebRtcPeer implements AutoCloseable {
     }
 
     /**
-     * A server's own check, answered (a late response to ours is ignored). Full ICE servers check
-     * us, and so does Janus's libnice in its lite mode (triggered checks): its pair fails without
-     * our answer.
+     * Parses a STUN message and answers it if it is the server's own check: full ICE servers check
+     * us, and so does Janus's libnice in its lite mode (triggered checks), whose pair fails without
+     * our answer. Returns the message, or null if it is not STUN.
      */
-    private void answerIfCheck(byte[] data, int length) throws IOException {
+    private StunMessage stun(byte[] data, int length) {
+        StunMessage m;
         try {
-            StunMessage m = StunMessage.parse(ByteBuffer.wrap(data, 0, length));
-            if (m.isBindingRequest()) {
-                answerCheck(m, remote.candidate());
-            }
+            m = StunMessage.parse(ByteBuffer.wrap(data, 0, length));
         } catch (ParseException e) {
-            // not STUN after all
+            return null;
         }
+        if (m.isBindingRequest()) {
+            try {
+                answerCheck(m, remote.candidate());
+            } catch (IOException e) {
+                // the server checks again
+            }
+        }
+        return m;
     }
 
     /** A full ICE server (not lite) checks us too: answer with our password (RFC 8445 section 7.3). */
@@ -350,7 +327,7 @@ public final class WebRtcPeer implements AutoCloseable {
                     return n;
                 }
                 if (first <= 3) {
-                    answerIfCheck(in.getData(), in.getLength());
+                    stun(in.getData(), in.getLength()); // a late answer to our check, or the server's check
                 }
                 // else early SRTP: not for the handshake
             }
@@ -394,11 +371,8 @@ public final class WebRtcPeer implements AutoCloseable {
             }
         } else if (first <= 3) {
             onStun(buf, length);
-        } else if (first >= 20 && first <= 63) {
-            dtlsAfterHandshake++; // a retransmitted Finished, or close_notify when the server ends the session
-        } else {
-            unknownPackets++;
         }
+        // else DTLS after the handshake (a retransmitted Finished, a close_notify), or not WebRTC: ignored
     }
 
     private void onRtp(byte[] buf, int length, long nowNanos) {
@@ -408,7 +382,6 @@ public final class WebRtcPeer implements AutoCloseable {
         int ssrc = ((buf[8] & 0xFF) << 24) | ((buf[9] & 0xFF) << 16) | ((buf[10] & 0xFF) << 8) | (buf[11] & 0xFF);
         boolean isVideo = pt == remote.videoPayloadType();
         if (!isVideo && pt != remote.audioPayloadType()) {
-            unknownPackets++;
             return;
         }
         java.util.function.IntPredicate lose = videoLoss;
@@ -442,10 +415,6 @@ public final class WebRtcPeer implements AutoCloseable {
             SrtpErrorStatus status = ctx.reverseTransformPacket(plain.set(length), false);
             if (status == SrtpErrorStatus.OK) {
                 decrypted++;
-                MediaListener l = listener;
-                if (l != null) {
-                    l.onMedia(this, isVideo, plain.getBuffer(), plain.getLength());
-                }
             } else if (status != SrtpErrorStatus.REPLAY_FAIL && status != SrtpErrorStatus.REPLAY_OLD) {
                 authFailures++;
                 lastRtpFailure = status;
@@ -485,25 +454,13 @@ public final class WebRtcPeer implements AutoCloseable {
                 }
             }
         } catch (ParseException | GeneralSecurityException e) {
-            rtcpMalformed++;
+            // malformed RTCP from the server: nothing to learn from it
         }
     }
 
     private void onStun(byte[] buf, int length) {
-        StunMessage m;
-        try {
-            m = StunMessage.parse(ByteBuffer.wrap(buf, 0, length));
-        } catch (ParseException e) {
-            unknownPackets++;
-            return;
-        }
-        if (m.isBindingRequest()) {
-            try {
-                answerCheck(m, remote.candidate());
-            } catch (IOException e) {
-                // the next check gets an answer
-            }
-        } else if (m.type() == StunMessage.BINDING_SUCCESS) {
+        StunMessage m = stun(buf, length);
+        if (m != null && m.type() == StunMessage.BINDING_SUCCESS) {
             consentResponses++;
         }
     }
@@ -518,7 +475,6 @@ public final class WebRtcPeer implements AutoCloseable {
             byte[] txid = new byte[12];
             ThreadLocalRandom.current().nextBytes(txid);
             write(ByteBuffer.wrap(bindingRequest(txid, false)));
-            consentChecks++;
         }
         if (nowNanos - lastRtcpNanos >= REPORT_INTERVAL_NANOS) {
             lastRtcpNanos = nowNanos;
@@ -579,7 +535,6 @@ public final class WebRtcPeer implements AutoCloseable {
 
     /** Asks for a keyframe (RFC 4585 section 6.3.1). Loop thread. */
     public void sendPli() {
-        plisSent++;
         sendRtcp(List.of(new Pli(localSsrc, video.ssrc())));
     }
 

@@ -4,7 +4,6 @@ import java.security.GeneralSecurityException;
 import org.jitsi.srtp.SrtcpCryptoContext;
 import org.jitsi.srtp.SrtpContextFactory;
 import org.jitsi.srtp.SrtpCryptoContext;
-import org.jitsi.srtp.SrtpErrorStatus;
 import org.jitsi.srtp.SrtpPolicy;
 import org.jitsi.utils.logging2.LoggerImpl;
 
@@ -21,7 +20,7 @@ public final class SrtpSession implements AutoCloseable {
     }
 
     /** Bytes SRTP adds to an RTP packet (the auth tag), so senders leave this much tail room. */
-    public static final int RTP_OVERHEAD = 10;
+    public static final int RTP_OVERHEAD = SrtpSender.TAG_LENGTH;
     /** SRTCP adds the E-flag + index word and the tag. */
     public static final int RTCP_OVERHEAD = 14;
 
@@ -36,13 +35,8 @@ public final class SrtpSession implements AutoCloseable {
         this.sendSalt = serverRole ? keys.serverSalt() : keys.clientSalt();
         byte[] recvKey = serverRole ? keys.clientKey() : keys.serverKey();
         byte[] recvSalt = serverRole ? keys.clientSalt() : keys.serverSalt();
-        // A NACKed packet goes out again under its own sequence number (no RTX): the same plaintext
-        // under the same index gives the same ciphertext, which reuses no keystream on new data (the
-        // concern of RFC 3711 section 9.1), so the sender's replay check, which would refuse it, is off.
-        SrtpPolicy sendPolicy = policy();
-        sendPolicy.setSendReplayEnabled(false);
-        SrtpPolicy sendRtcpPolicy = policy();
-        this.sendFactory = new SrtpContextFactory(true, sendKey, sendSalt, sendPolicy, sendRtcpPolicy, log);
+        // jitsi-srtp sends only our SRTCP; RTP goes out through SrtpSender.
+        this.sendFactory = new SrtpContextFactory(true, sendKey, sendSalt, policy(), policy(), log);
         this.receiveFactory = new SrtpContextFactory(false, recvKey, recvSalt, policy(), policy(), log);
     }
 
@@ -52,11 +46,6 @@ public final class SrtpSession implements AutoCloseable {
      */
     public SrtpSender rtpSender(int ssrc) throws GeneralSecurityException {
         return new SrtpSender(sendKey, sendSalt, ssrc);
-    }
-
-    /** A jitsi-srtp context that protects RTP we send with this SSRC. One per SSRC; not shared between threads. */
-    public SrtpCryptoContext sender(int ssrc) throws GeneralSecurityException {
-        return sendFactory.deriveContext(ssrc, 0);
     }
 
     public SrtcpCryptoContext rtcpSender(int ssrc) throws GeneralSecurityException {
@@ -70,11 +59,6 @@ public final class SrtpSession implements AutoCloseable {
 
     public SrtcpCryptoContext rtcpReceiver(int ssrc) throws GeneralSecurityException {
         return receiveFactory.deriveControlContext(ssrc);
-    }
-
-    /** Protects an RTP packet in place; returns false (and leaves nothing to send) on failure. */
-    public static boolean protect(SrtpCryptoContext ctx, PacketBuffer packet) throws GeneralSecurityException {
-        return ctx.transformPacket(packet) == SrtpErrorStatus.OK;
     }
 
     @Override

@@ -144,8 +144,9 @@ class DtlsSrtpTest {
         try (SrtpSession serverSrtp = new SrtpSession(s, true); SrtpSession clientSrtp = new SrtpSession(c, false)) {
             PacketBuffer p = new PacketBuffer(1500);
             System.arraycopy(rtp, 0, p.getBuffer(), 0, rtp.length);
-            assertThat(SrtpSession.protect(serverSrtp.sender(ssrc), p.set(rtp.length))).isTrue();
-            assertThat(p.getLength()).isEqualTo(rtp.length + SrtpSession.RTP_OVERHEAD);
+            SrtpSender tx = serverSrtp.rtpSender(ssrc);
+            assertThat(tx.protect(p.getBuffer(), rtp.length)).isEqualTo(rtp.length + SrtpSession.RTP_OVERHEAD);
+            p.set(rtp.length + SrtpSession.RTP_OVERHEAD);
             assertThat(Arrays.copyOfRange(p.getBuffer(), 12, rtp.length)).isNotEqualTo(Arrays.copyOfRange(rtp, 12, rtp.length));
             SrtpCryptoContext rx = clientSrtp.receiver(ssrc);
             assertThat(rx.reverseTransformPacket(p, false)).isEqualTo(SrtpErrorStatus.OK);
@@ -154,7 +155,7 @@ class DtlsSrtpTest {
             // A tampered packet fails authentication.
             System.arraycopy(rtp, 0, p.getBuffer(), 0, rtp.length);
             p.getBuffer()[3] = 8;
-            SrtpSession.protect(serverSrtp.sender(ssrc), p.set(rtp.length));
+            p.set(tx.protect(p.getBuffer(), rtp.length));
             p.getBuffer()[20] ^= 1;
             assertThat(clientSrtp.receiver(ssrc).reverseTransformPacket(p, false)).isEqualTo(SrtpErrorStatus.AUTH_FAIL);
         }
@@ -169,19 +170,19 @@ class DtlsSrtpTest {
         rtp[3] = 9;
         rtp[11] = 1;
         try (SrtpSession serverSrtp = new SrtpSession(r.server().srtpKeys(), true)) {
-            SrtpCryptoContext tx = serverSrtp.sender(1);
-            PacketBuffer p = new PacketBuffer(1500);
-            System.arraycopy(rtp, 0, p.getBuffer(), 0, rtp.length);
-            assertThat(SrtpSession.protect(tx, p.set(rtp.length))).isTrue();
-            byte[] first = Arrays.copyOf(p.getBuffer(), p.getLength());
+            SrtpSender tx = serverSrtp.rtpSender(1);
+            byte[] p = new byte[1500];
+            System.arraycopy(rtp, 0, p, 0, rtp.length);
+            int n = tx.protect(p, rtp.length);
+            byte[] first = Arrays.copyOf(p, n);
             rtp[3] = 10;
-            System.arraycopy(rtp, 0, p.getBuffer(), 0, rtp.length);
-            assertThat(SrtpSession.protect(tx, p.set(rtp.length))).isTrue();
-            // Sequence number 9 again (a NACK): accepted, and identical on the wire.
+            System.arraycopy(rtp, 0, p, 0, rtp.length);
+            tx.protect(p, rtp.length);
+            // Sequence number 9 again (a NACK): the same index, so identical on the wire.
             rtp[3] = 9;
-            System.arraycopy(rtp, 0, p.getBuffer(), 0, rtp.length);
-            assertThat(SrtpSession.protect(tx, p.set(rtp.length))).isTrue();
-            assertThat(Arrays.copyOf(p.getBuffer(), p.getLength())).isEqualTo(first);
+            System.arraycopy(rtp, 0, p, 0, rtp.length);
+            assertThat(tx.protect(p, rtp.length)).isEqualTo(n);
+            assertThat(Arrays.copyOf(p, n)).isEqualTo(first);
         }
     }
 

@@ -38,7 +38,7 @@ class SrtpSenderTest {
         int ssrc = 0x5EED1234;
         SrtpSender ours = new SrtpSender(key, salt, ssrc);
         SrtpPolicy policy = SrtpSession.policy();
-        policy.setSendReplayEnabled(false);
+        policy.setSendReplayEnabled(false); // so jitsi-srtp, too, protects a retransmission again
         SrtpContextFactory factory = new SrtpContextFactory(true, key, salt, policy, policy, new LoggerImpl("test"));
         SrtpCryptoContext theirs = factory.deriveContext(ssrc, 0);
         PacketBuffer buf = new PacketBuffer(2048);

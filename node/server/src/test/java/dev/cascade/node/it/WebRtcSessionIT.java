@@ -225,6 +225,10 @@ class WebRtcSessionIT {
         assertThat(viewerRecord().get("state").asText()).isEqualTo("SECURE");
     }
 
+    private static double originKeyframes() throws Exception {
+        return cluster.origin.metrics().sum("cascade_stream_keyframes_total", "stream", KEY);
+    }
+
     private static double delta(Metrics now, Metrics before, String reason) {
         return now.sum("cascade_rejections_total", "reason", reason) - before.sum("cascade_rejections_total", "reason", reason);
     }
@@ -237,7 +241,10 @@ class WebRtcSessionIT {
         // No consent check for webrtc.consentTimeoutMs (3 s here): the edge ends the session.
         Await.until("session gone from the edge", 15, () -> viewerRecord() == null);
         long last = onLoop(() -> p.video.packets);
-        Thread.sleep(1500);
+        // The stream goes on (two more keyframes at the origin: at least a whole 2 s GOP in between)
+        // and none of it reaches the peer whose session ended.
+        double keyframes = originKeyframes();
+        Await.until("two more keyframes at the origin", 15, () -> originKeyframes() >= keyframes + 2);
         assertThat(onLoop(() -> p.video.packets)).as("no media after the session ended").isLessThanOrEqualTo(last + 2);
         assertThat(whep.delete(session)).as("DELETE of an expired session").isEqualTo(404);
         session = null;

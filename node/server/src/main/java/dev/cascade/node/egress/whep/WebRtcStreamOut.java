@@ -3,6 +3,7 @@ package dev.cascade.node.egress.whep;
 import dev.cascade.node.stream.Subscription;
 import dev.cascade.node.webrtc.UdpBatch;
 import dev.cascade.protocol.ParseException;
+import dev.cascade.protocol.rtcp.Nack;
 import dev.cascade.protocol.h264.H264;
 import dev.cascade.protocol.h264.H264Packetizer;
 import dev.cascade.protocol.mpegts.Pmt;
@@ -258,14 +259,16 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
         viewers.remove(v);
     }
 
-    /** Resends the packet a viewer's NACK names, if still in the history (RFC 4585 section 6.2.1). */
-    public void retransmit(WebRtcViewer v, int mediaSsrc, int seq16) {
-        RtpTrack track = mediaSsrc == audio.ssrc ? audio : video;
-        int slot = track.find(seq16);
-        if (slot >= 0) {
-            v.retransmit(track, track.slots[slot], track.lengths[slot], batch);
-            batch.flush();
-        }
+    /** Resends the packets a viewer's NACK names that are still in the history (RFC 4585 section 6.2.1). */
+    public void retransmit(WebRtcViewer v, Nack nack) {
+        RtpTrack track = nack.mediaSsrc() == audio.ssrc ? audio : video;
+        nack.forEachLost(seq16 -> {
+            int slot = track.find(seq16);
+            if (slot >= 0) {
+                v.retransmit(track, track.slots[slot], track.lengths[slot], batch);
+            }
+        });
+        batch.flush();
     }
 
     /** Once a second: sender reports to every live viewer. Loop thread. */

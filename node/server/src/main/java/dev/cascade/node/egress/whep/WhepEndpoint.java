@@ -160,9 +160,7 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
             }
             for (RtcpPacket p : packets) {
                 if (p instanceof Nack nack) {
-                    List<Integer> lost = nack.lostSequenceNumbers();
-                    int media = nack.mediaSsrc();
-                    node.loop().execute(() -> lost.forEach(seq -> out.retransmit(viewer, media, seq)));
+                    node.loop().execute(() -> out.retransmit(viewer, nack));
                 } else if (p instanceof Pli || p instanceof Fir) {
                     // Counted, not answered: see WebRtcStreamOut on why a cached keyframe cannot
                     // help a viewer that is already playing, and why a viewer that joins needs no PLI.
