@@ -1,0 +1,50 @@
+package dev.cascade.manager.state;
+
+import java.io.Serializable;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A named set of nodes with scaling rules per role, region and cloud. The autoscaler acts on them;
+ * here they are the model and its checks.
+ */
+public record NodeGroup(String name, String description, List<NodeGroupRule> rules, Instant createdAt,
+                        Instant updatedAt) implements Serializable {
+    public static final int MAX_RULES = 100;
+
+    public NodeGroup {
+        Validation.required("name", name);
+        if (!name.matches("[a-z0-9][a-z0-9-]{0,62}")) {
+            throw new InvalidValueException("name", "must be 1-63 of a-z 0-9 - starting with a letter or digit (got "
+                    + Validation.quote(name) + ")");
+        }
+        description = description == null ? "" : description;
+        if (description.length() > 500) {
+            throw new InvalidValueException("description", "at most 500 characters");
+        }
+        if (rules == null || rules.isEmpty()) {
+            throw new InvalidValueException("rules", "must have at least one rule");
+        }
+        if (rules.size() > MAX_RULES) {
+            throw new InvalidValueException("rules", "at most " + MAX_RULES + " rules (got " + rules.size() + ")");
+        }
+        rules = List.copyOf(rules);
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < rules.size(); i++) {
+            NodeGroupRule r = rules.get(i);
+            if (r == null) {
+                throw new InvalidValueException("rules[" + i + "]", "must be an object");
+            }
+            if (!seen.add(r.role() + "/" + r.region() + "/" + r.cloud())) {
+                throw new InvalidValueException("rules[" + i + "]", "a second rule for role " + r.role().wireName()
+                        + ", region " + r.region() + ", cloud " + r.cloud());
+            }
+        }
+    }
+
+    public NodeGroup stamped(Instant created, Instant updated) {
+        return new NodeGroup(name, description, rules, created, updated);
+    }
+}
