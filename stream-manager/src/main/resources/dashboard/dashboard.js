@@ -37,7 +37,7 @@ const ui = {
   connection: $('connection'), connectionText: $('connection-text'), updated: $('updated'),
   changeKey: $('change-key'),
   sumNodes: $('sum-nodes'), sumInService: $('sum-inservice'), nodeStates: $('node-states'),
-  sumLive: $('sum-live'), sumStreams: $('sum-streams'), sumViewers: $('sum-viewers'), sumMbpsOut: $('sum-mbps-out'),
+  sumLive: $('sum-live'), sumStreams: $('sum-streams'), sumPublishers: $('sum-publishers'), sumMbpsIn: $('sum-mbps-in'), sumViewers: $('sum-viewers'), sumMbpsOut: $('sum-mbps-out'),
   sparkViewers: $('spark-viewers'), sparkMbps: $('spark-mbps'), members: $('members'),
   nodesTable: $('nodes-table'), nodesCount: $('nodes-count'), nodesEmpty: $('nodes-empty'),
   streamsTable: $('streams-table'), streamsCount: $('streams-count'), streamsEmpty: $('streams-empty'),
@@ -252,9 +252,10 @@ function setText(node, text) {
   if (node.textContent !== text) node.textContent = text;
 }
 
-function setValue(node, value) {
+/** Shows `text` (default: the value as an integer) and keeps the raw value in data-value. */
+function setValue(node, value, raw = value) {
   setText(node, typeof value === 'string' ? value : formatInt(value));
-  const v = value === null || value === undefined ? '' : String(value);
+  const v = raw === null || raw === undefined ? '' : String(raw);
   if (node.dataset.value !== v) node.dataset.value = v;
 }
 
@@ -264,8 +265,9 @@ function renderSummary(s) {
   setValue(ui.sumLive, s.liveStreams);
   setValue(ui.sumStreams, s.streams);
   setValue(ui.sumViewers, s.subscribers);
-  setText(ui.sumMbpsOut, formatMbps(s.mbpsOut));
-  ui.sumMbpsOut.dataset.value = String(s.mbpsOut);
+  setValue(ui.sumPublishers, s.publishers);
+  setValue(ui.sumMbpsOut, formatMbps(s.mbpsOut), s.mbpsOut);
+  setValue(ui.sumMbpsIn, formatMbps(s.mbpsIn), s.mbpsIn);
 
   rebuildIfChanged(ui.nodeStates, s.byState, () => s.byState.map((b) => {
     const chip = el('span', 'chip');

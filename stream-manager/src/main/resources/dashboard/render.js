@@ -379,7 +379,8 @@ export function streamRow(stream, roles = new Map()) {
 
 /**
  * The header's figures. Node counts come from `cluster.nodes` (the node list is capped at 500),
- * else from the list; Mbps sums the nodes whose load is current (not FAILED or TERMINATED).
+ * else from the list; publishers and Mbps sum the nodes whose load is current (not FAILED or
+ * TERMINATED).
  */
 export function clusterSummary(snapshot) {
   const cluster = snapshot && snapshot.cluster && typeof snapshot.cluster === 'object' ? snapshot.cluster : {};
@@ -406,6 +407,7 @@ export function clusterSummary(snapshot) {
     liveStreams: isNum(cluster.liveStreams) ? cluster.liveStreams : streams.filter((s) => s.live === true).length,
     subscribers: isNum(cluster.subscribers) ? cluster.subscribers
       : streams.reduce((a, s) => a + (isNum(s.subscribers) ? s.subscribers : 0), 0),
+    publishers: sum('publishers'),
     mbpsIn: sum('mbpsIn'),
     mbpsOut: sum('mbpsOut'),
     members,

@@ -73,7 +73,7 @@ public final class StreamIndex {
             List<Link> links = new ArrayList<>();
             RouteRecord route = routes.get(key);
             if (route != null) {
-                route.links().forEach((from, l) -> links.add(new Link(from, l.to())));
+                new TreeMap<>(route.links()).forEach((from, l) -> links.add(new Link(from, l.to())));
             }
             out.put(key, new StreamStats(key, rec != null && rec.live(), origin, Math.max(0, subscribers - pulls), bitrate,
                     List.copyOf(ns), List.copyOf(links)));

@@ -38,8 +38,8 @@ public final class BoundedLoad {
      *
      * <p>Computed in decimal, with {@code balanceFactor} taken as its shortest decimal
      * representation ({@link BigDecimal#valueOf(double)}), so a configured {@code 1.1} means
-     * exactly 1.1: in binary floating point {@code 1.1 x 10} is {@code 11.000000000000002}, whose
-     * ceiling, 12, would quietly loosen the bound.
+     * exactly 1.1: in binary floating point {@code 1.1 x 50 / 5} is {@code 11.000000000000002},
+     * whose ceiling, 12, would quietly loosen the bound.
      *
      * @throws IllegalArgumentException if {@code balanceFactor} is not a finite number above 1,
      *     {@code totalLoad < 0} or {@code nodes < 1}

@@ -238,9 +238,7 @@ public final class HashRing {
 
         static Visited acquire(int nodes) {
             Visited v = PER_THREAD.get();
-            if (v.inUse) {
-                v = new Visited();
-            }
+
             v.inUse = true;
             if (v.stamps.length < nodes) {
                 v.stamps = new int[nodes];

@@ -145,7 +145,7 @@ public final class RegionTable {
         }
         String addr = cidr.substring(0, slash);
         String len = cidr.substring(slash + 1);
-        long[] a = Ip.parse(addr);
+        long[] a = Ip.parseAsWritten(addr);
         if (a == null) {
             throw error(lineNo, "bad CIDR '" + cidr + "': '" + addr + "' is not an IPv4 or IPv6 address");
         }
@@ -303,15 +303,20 @@ public final class RegionTable {
          * IPv4-mapped IPv6 address; null if {@code s} is neither.
          */
         static long[] parse(String s) {
+            long[] a = parseAsWritten(s);
+            if (a != null && a.length == 2 && isV4MappedPrefix(a[0], a[1])) {
+                return new long[] {a[1] << 32};
+            }
+            return a;
+        }
+
+        /** Like {@link #parse} but an IPv4-mapped address stays IPv6 (a table entry's prefix length counts its 128 bits). */
+        static long[] parseAsWritten(String s) {
             if (s.indexOf(':') < 0) {
                 long v4 = parseV4(s, 0, s.length());
                 return v4 < 0 ? null : new long[] {v4 << 32};
             }
-            long[] v6 = parseV6(s);
-            if (v6 != null && isV4MappedPrefix(v6[0], v6[1])) {
-                return new long[] {v6[1] << 32};
-            }
-            return v6;
+            return parseV6(s);
         }
 
         /** Dotted quad {@code s[from, to)} as an unsigned 32-bit value, or -1. */

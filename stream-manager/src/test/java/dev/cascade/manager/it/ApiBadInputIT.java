@@ -1,0 +1,205 @@
+package dev.cascade.manager.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.http.HttpRequest;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every kind of bad input the API can get, each answered with its exact status and problem type
+ * (docs/errors.md), counted in cascade_manager_rejections_total, and never a 500.
+ */
+class ApiBadInputIT {
+    static ManagerProcess manager;
+    static Http http;
+    static final String ADMIN = ManagerProcess.ADMIN_KEY;
+    static final String JOIN = ManagerProcess.JOIN_TOKEN;
+    static final String GROUP = "{\"name\":\"g1\",\"rules\":[{\"role\":\"edge\",\"region\":\"eu\",\"min\":1,\"max\":4}]}";
+
+    @BeforeAll
+    static void start() throws Exception {
+        manager = ManagerProcess.startAlone("bad-input", Map.of("http.maxBodyBytes", "4096"));
+        http = manager.http;
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        try {
+            nothingWasA500();
+        } finally {
+            manager.close();
+        }
+    }
+
+    private static void problem(Http.Response r, int status, String type) {
+        assertThat(r.status()).as(r.body()).isEqualTo(status);
+        assertThat(r.contentType()).isEqualTo("application/problem+json");
+        assertThat(r.problemType()).as(r.body()).isEqualTo(type);
+        assertThat(r.json().path("status").asInt()).isEqualTo(status);
+        assertThat(r.json().path("detail").asText()).isNotBlank();
+    }
+
+    @Test
+    void malformedJson() throws Exception {
+        var r = http.post("/nodegroups", ADMIN, "{\"name\": \"g\", ");
+        problem(r, 400, "bad-json");
+        problem(http.post("/nodes/register", JOIN, "not json"), 400, "bad-json");
+        problem(http.post("/nodegroups", ADMIN, GROUP + " trailing"), 400, "bad-json");
+    }
+
+    @Test
+    void unknownField() throws Exception {
+        var r = http.post("/nodegroups", ADMIN, "{\"name\":\"g2\",\"rules\":[{\"role\":\"edge\",\"region\":\"eu\",\"min\":1,\"max\":2,\"maxx\":3}]}");
+        problem(r, 400, "unknown-field");
+        assertThat(r.json().path("detail").asText()).contains("rules[0].maxx");
+    }
+
+    @Test
+    void wrongTypes() throws Exception {
+        var r = http.post("/nodegroups", ADMIN, "{\"name\":\"g3\",\"rules\":[{\"role\":\"edge\",\"region\":\"eu\",\"min\":\"1\",\"max\":2}]}");
+        problem(r, 400, "bad-type");
+        assertThat(r.json().path("detail").asText()).contains("rules[0].min");
+        problem(http.post("/nodegroups", ADMIN, "{\"name\":\"g3\",\"rules\":{}}"), 400, "bad-type");
+        problem(http.post("/nodegroups", ADMIN, "[1,2]"), 400, "bad-type");
+        var role = http.post("/nodegroups", ADMIN, "{\"name\":\"g3\",\"rules\":[{\"role\":\"EDGE\",\"region\":\"eu\",\"min\":1,\"max\":2}]}");
+        // a string where a string belongs, but not one of the roles: a bad value, named with its path
+        problem(role, 400, "invalid-value");
+        assertThat(role.json().path("detail").asText()).contains("rules[0].role").contains("origin, relay, edge");
+        problem(http.post("/nodegroups", ADMIN, "{\"name\":\"g3\",\"rules\":[{\"role\":\"edge\",\"region\":\"eu\",\"min\":1.5,\"max\":2}]}"),
+                400, "bad-type");
+    }
+
+    @Test
+    void invalidValues() throws Exception {
+        var r = http.post("/nodegroups", ADMIN, "{\"name\":\"g4\",\"rules\":[{\"role\":\"edge\",\"region\":\"eu\",\"min\":5,\"max\":2}]}");
+        problem(r, 400, "invalid-value");
+        assertThat(r.json().path("detail").asText()).contains("rules[0].max").contains("at least min");
+        problem(http.post("/nodegroups", ADMIN, "{\"name\":\"Bad Name\",\"rules\":[{\"role\":\"edge\",\"region\":\"eu\",\"min\":1,\"max\":2}]}"),
+                400, "invalid-value");
+        problem(http.post("/nodes/register", JOIN, "{\"id\":\"n1\",\"role\":\"edge\",\"region\":\"eu\",\"host\":\"127.0.0.1\","
+                + "\"srtPort\":70000,\"httpPort\":8180}"), 400, "invalid-value");
+        problem(http.post("/apikeys", ADMIN, "{\"name\":\"\",\"role\":\"admin\"}"), 400, "invalid-value");
+    }
+
+    @Test
+    void oversizedBody() throws Exception {
+        String big = "{\"name\":\"g5\",\"description\":\"" + "x".repeat(8000) + "\",\"rules\":[]}";
+        problem(http.post("/nodegroups", ADMIN, big), 413, "body-too-large");
+    }
+
+    @Test
+    void wrongContentType() throws Exception {
+        var r = http.send(HttpRequest.newBuilder(http.uri("/nodegroups")).header("content-type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(GROUP)), ADMIN);
+        problem(r, 415, "unsupported-media-type");
+    }
+
+    @Test
+    void missingOrWrongCredentials() throws Exception {
+        var none = http.get("/nodes", null);
+        problem(none, 401, "unauthorized");
+        assertThat(none.raw().headers().firstValue("www-authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        problem(http.get("/nodes", "csk_not-a-key"), 401, "unauthorized");
+        problem(http.get("/events", null), 401, "unauthorized");
+        // the join token is not an API key, and an API key is not the join token
+        problem(http.get("/nodes", JOIN), 401, "unauthorized");
+        problem(http.post("/nodes/register", ADMIN,
+                "{\"id\":\"n2\",\"role\":\"edge\",\"region\":\"eu\",\"host\":\"127.0.0.1\",\"srtPort\":9100,\"httpPort\":8180}"),
+                403, "join-token-invalid");
+    }
+
+    @Test
+    void nodeWithBadJoinTokenIsRefused() throws Exception {
+        var r = http.post("/nodes/register", "wrong-token-0123456789",
+                "{\"id\":\"intruder\",\"role\":\"edge\",\"region\":\"eu\",\"host\":\"127.0.0.1\",\"srtPort\":9100,\"httpPort\":8180}");
+        problem(r, 403, "join-token-invalid");
+        problem(http.post("/nodes/register", null,
+                "{\"id\":\"intruder\",\"role\":\"edge\",\"region\":\"eu\",\"host\":\"127.0.0.1\",\"srtPort\":9100,\"httpPort\":8180}"),
+                401, "unauthorized");
+        problem(http.get("/nodes/intruder", ADMIN), 404, "node-not-found");
+    }
+
+    @Test
+    void readOnlyKeyCannotChangeAnything() throws Exception {
+        var created = http.post("/apikeys", ADMIN, "{\"name\":\"viewer\",\"role\":\"read-only\"}");
+        assertThat(created.status()).isEqualTo(201);
+        String key = created.json().path("key").asText();
+        assertThat(key).startsWith("csk_");
+        assertThat(http.get("/nodes", key).status()).isEqualTo(200);
+        problem(http.post("/nodegroups", key, GROUP), 403, "forbidden");
+        problem(http.get("/apikeys", key), 403, "forbidden");
+        // the key list never shows keys, and a revoked key stops working
+        assertThat(http.get("/apikeys", ADMIN).body()).doesNotContain(key);
+        assertThat(http.delete("/apikeys/" + created.json().path("id").asText(), ADMIN).status()).isEqualTo(204);
+        problem(http.get("/nodes", key), 401, "unauthorized");
+    }
+
+    @Test
+    void unknownIds() throws Exception {
+        problem(http.get("/nodes/no-such-node", ADMIN), 404, "node-not-found");
+        problem(http.post("/nodes/no-such-node/drain", ADMIN, "{}"), 404, "node-not-found");
+        problem(http.delete("/nodes/no-such-node", ADMIN), 404, "node-not-found");
+        problem(http.get("/nodegroups/no-such-group", ADMIN), 404, "node-group-not-found");
+        problem(http.put("/nodegroups/no-such-group", ADMIN, GROUP.replace("g1", "no-such-group")), 404, "node-group-not-found");
+        problem(http.delete("/nodegroups/no-such-group", ADMIN), 404, "node-group-not-found");
+        problem(http.delete("/apikeys/key-000000000000", ADMIN), 404, "api-key-not-found");
+        problem(http.get("/streams/live/never", ADMIN), 404, "stream-not-found");
+        problem(http.put("/nodes/ghost/heartbeat", JOIN, "{\"ready\":true,\"load\":{\"cpu\":0,\"mbpsIn\":0,\"mbpsOut\":0,"
+                + "\"publishers\":0,\"subscribers\":0,\"streams\":0}}"), 404, "node-not-registered");
+        problem(http.get("/routes/live/x?node=ghost", JOIN), 404, "node-not-registered");
+        problem(http.get("/no/such/endpoint", ADMIN), 404, "not-found");
+    }
+
+    @Test
+    void badParameters() throws Exception {
+        problem(http.get("/streams/live/bad%20name/subscribe", null), 400, "bad-stream");
+        problem(http.get("/streams/live/" + "n".repeat(65) + "/publish", null), 400, "bad-stream");
+        problem(http.get("/streams/live/x/subscribe?region=EU%20West", null), 400, "bad-parameter");
+        problem(http.get("/nodes?limit=0", ADMIN), 400, "bad-parameter");
+        problem(http.get("/nodes?limit=ten", ADMIN), 400, "bad-parameter");
+        problem(http.get("/nodes?state=RUNNING", ADMIN), 400, "bad-parameter");
+        problem(http.get("/routes/live/x", JOIN), 400, "bad-parameter");
+    }
+
+    @Test
+    void wrongMethod() throws Exception {
+        problem(http.delete("/cluster", ADMIN), 405, "method-not-allowed");
+    }
+
+    @Test
+    void conflicts() throws Exception {
+        String group = GROUP.replace("g1", "dup");
+        assertThat(http.post("/nodegroups", ADMIN, group).status()).isEqualTo(201);
+        problem(http.post("/nodegroups", ADMIN, group), 409, "conflict");
+        problem(http.post("/nodegroups", ADMIN, "{\"name\":\"dup2\",\"rules\":[{\"role\":\"edge\",\"region\":\"eu\",\"min\":1,\"max\":2},"
+                + "{\"role\":\"edge\",\"region\":\"eu\",\"min\":1,\"max\":3}]}"), 400, "invalid-value");
+        assertThat(http.register("leaver", "edge", "eu", 9100, 8180).status()).isEqualTo(200);
+        assertThat(http.post("/nodes/leaver/deregister", JOIN, "{}").status()).isEqualTo(204);
+        problem(http.post("/nodes/leaver/drain", ADMIN, "{}"), 409, "conflict");
+    }
+
+    @Test
+    void noCapacityIs503WithRetryAfter() throws Exception {
+        var r = http.get("/streams/live/nobody-home/subscribe?region=mars", null);
+        // no edge is registered in this test's cluster at all
+        problem(r, 503, "no-capacity");
+        assertThat(r.raw().headers().firstValue("retry-after")).hasValue("5");
+    }
+
+    @Test
+    void rejectionsAreCounted() throws Exception {
+        problem(http.post("/nodegroups", ADMIN, "{"), 400, "bad-json");
+        assertThat(http.get("/metrics", null).body()).contains("cascade_manager_rejections_total{reason=\"bad-json\"}");
+    }
+
+    /** After every test: no request was answered 500 and nothing was logged as an error. */
+    static void nothingWasA500() throws Exception {
+        String metrics = http.get("/metrics", null).body();
+        assertThat(metrics).contains("cascade_manager_requests_total");
+        assertThat(metrics).doesNotContain("status=\"500\"");
+        assertThat(manager.logText()).doesNotContain("ERROR");
+    }
+}
