@@ -1,14 +1,22 @@
 package dev.cascade.node;
 
-import dev.cascade.node.config.ConfigException;
-import dev.cascade.node.config.ConfigLoader;
+import dev.cascade.config.ConfigException;
 import dev.cascade.node.config.NodeConfig;
 import dev.cascade.node.http.NodeHttpServer;
+import dev.cascade.node.ingest.relay.StaticUpstream;
+import dev.cascade.node.ingest.relay.UpstreamResolver;
+import dev.cascade.node.manager.ManagerApi;
+import dev.cascade.node.manager.ManagerClient;
+import dev.cascade.node.manager.ManagerMessages;
+import dev.cascade.node.manager.ManagerRoutes;
+import dev.cascade.node.manager.NodeReporter;
+import dev.cascade.node.metrics.NodeMetrics;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -55,31 +63,60 @@ public final class Main implements Callable<Integer> {
         }
         NodeConfig cfg;
         try {
-            cfg = new ConfigLoader().load(config, System.getenv(), sets);
+            cfg = NodeConfig.loader().load(config, System.getenv(), sets);
         } catch (ConfigException e) {
             System.err.println("cascade-node: configuration error: " + e.getMessage());
             return 2;
         }
         if (printConfig) {
             System.out.println(new com.fasterxml.jackson.databind.ObjectMapper(
-                    new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).writeValueAsString(cfg));
+                    new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).writeValueAsString(cfg.redacted()));
             return 0;
         }
-        MediaNode node = new MediaNode(cfg);
-        node.start();
         Vertx vertx = Vertx.vertx();
-        NodeHttpServer http = new NodeHttpServer(vertx, node);
+        NodeMetrics metrics = new NodeMetrics(cfg);
+        // With a stream manager, one HTTP link to it carries both the membership and the routes, so a
+        // failover found by one is used by the other.
+        ManagerApi managerApi = cfg.managed()
+                ? new ManagerApi(vertx, cfg.managerUrls(), cfg.manager().joinToken(), cfg.manager().requestTimeoutMs(), metrics)
+                : null;
+        UpstreamResolver upstreams = managerApi != null ? new ManagerRoutes(managerApi, cfg.nodeId())
+                : new StaticUpstream(cfg.upstream().host(), cfg.upstreamPort());
+        MediaNode node = new MediaNode(cfg, metrics, upstreams);
+        node.start();
+        ManagerClient manager = null;
+        if (managerApi != null) {
+            NodeReporter reporter = new NodeReporter(node);
+            manager = new ManagerClient(managerApi, ManagerMessages.NodeRegistration.of(cfg),
+                    () -> node.loop().submit(reporter::sample), ManagerClient::processCpuLoad, cfg.manager().retryMs());
+            metrics.registerManager(manager::registered);
+        }
+        NodeHttpServer http = new NodeHttpServer(vertx, node, manager);
         http.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         LOG.info("{} node {} ready: SRT {} / HTTP {}", cfg.node().role().wireName(), cfg.nodeId(),
                 cfg.srtPort(), cfg.httpPort());
+        // Registered only now: the manager may send publishers and viewers here as soon as it answers.
+        if (manager != null) {
+            manager.start();
+        }
+        ManagerClient membership = manager;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping");
-            // Close politely (SRT shutdown to peers, DELETE-able sessions ended), but never let a
-            // stuck native call keep the process alive: halt after a bounded wait.
+            // Close politely (deregistered, SRT shutdown to peers, DELETE-able sessions ended), but never
+            // let a stuck native call keep the process alive: halt after a bounded wait.
             Thread closer = new Thread(() -> {
+                // Deregistration (bounded to a second) runs while the streams end, not before them.
+                CompletableFuture<Void> deregistered = membership == null
+                        ? CompletableFuture.completedFuture(null) : membership.stop();
                 node.close();
-                vertx.close();
+                try {
+                    deregistered.get(ManagerClient.DEREGISTER_BUDGET_MS + 200, TimeUnit.MILLISECONDS);
+                } catch (Exception e) {
+                    LOG.warn("deregistration did not finish: {}", e.toString());
+                } finally {
+                    vertx.close();
+                }
             }, "closer");
             closer.setDaemon(true);
             closer.start();

@@ -14,6 +14,8 @@ import dev.cascade.node.webrtc.WebRtcPort;
 import java.util.HashMap;
 import java.util.Map;
 import dev.cascade.node.ingest.relay.RelayLink;
+import dev.cascade.node.ingest.relay.StaticUpstream;
+import dev.cascade.node.ingest.relay.UpstreamResolver;
 import dev.cascade.node.ingest.srt.SrtPublisher;
 import dev.cascade.node.metrics.NodeMetrics;
 import dev.cascade.node.srt.Srt;
@@ -59,6 +61,8 @@ public final class MediaNode implements StreamHost, AutoCloseable {
     private final NodeRole role;
     private final NodeMetrics metrics;
     private final SrtLoop loop;
+    /** Where relay links pull from: the configured upstream, or the stream manager's routes. */
+    private final UpstreamResolver upstreams;
     /**
      * How long a relay or an edge answers 1404 at once for a stream whose pull just failed. Without
      * it, a downstream node whose link we just closed would reconnect at once, be accepted, and start
@@ -82,10 +86,17 @@ public final class MediaNode implements StreamHost, AutoCloseable {
     /** Origin: the Opus-rendition transcoder of each AAC stream. Loop thread. */
     private final Map<String, FfmpegSupervisor> transcoders = new HashMap<>();
 
+    /** A standalone node: pulls go to {@code upstream.host}/{@code upstream.port}. */
     public MediaNode(NodeConfig config) {
+        this(config, new NodeMetrics(config), new StaticUpstream(config.upstream().host(), config.upstreamPort()));
+    }
+
+    /** A node whose pulls go where {@code upstreams} says (the stream manager's routes). */
+    public MediaNode(NodeConfig config, NodeMetrics metrics, UpstreamResolver upstreams) {
         this.config = config;
         this.role = config.node().role();
-        this.metrics = new NodeMetrics(config);
+        this.metrics = metrics;
+        this.upstreams = upstreams;
         this.loop = new SrtLoop("srt-loop-" + config.nodeId(), 1000);
         this.takeoverIdleNanos = TimeUnit.MILLISECONDS.toNanos(config.stream().publisherTakeoverIdleMs());
         metrics.registerNode(streams::values, relayLinks::size);
@@ -115,7 +126,9 @@ public final class MediaNode implements StreamHost, AutoCloseable {
             metrics.registerWebRtc(webrtc::sessionCount);
         }
         LOG.info("{} node {} listening for SRT on {}{}", role.wireName(), config.nodeId(), bind,
-                role == NodeRole.ORIGIN ? "" : ", pulling from " + config.upstream().host() + ":" + config.upstreamPort());
+                role == NodeRole.ORIGIN ? ""
+                        : config.managed() ? ", pulling along the stream manager's routes"
+                        : ", pulling from " + config.upstream().host() + ":" + config.upstreamPort());
     }
 
     @Override
@@ -327,7 +340,7 @@ public final class MediaNode implements StreamHost, AutoCloseable {
         Stream s = streams.get(id.key());
         if (s == null) {
             s = newStream(id.key());
-            new RelayLink(this, s, id, config.upstream().host(), config.upstreamPort()).start();
+            new RelayLink(this, s, id, upstreams).start();
         }
         return s;
     }

@@ -107,7 +107,9 @@ public final class HashRing {
      * per-thread {@code int[]} of epoch stamps: starting a walk bumps the epoch, which clears all
      * marks in O(1), and the array is reused by later calls on the same thread (it grows to the
      * largest ring seen, 4 bytes per node). A walk that starts while another is in progress on
-     * the same thread (an {@code eligible} that itself calls {@code first}) takes a fresh array.
+     * the same thread (an {@code eligible} that itself calls {@code first}) takes a fresh array:
+     * sharing it would bump the epoch under the outer walk, which would then find every node
+     * already marked and never finish.
      */
     public String first(String key, Predicate<String> eligible) {
         Objects.requireNonNull(key, "key");
@@ -238,7 +240,9 @@ public final class HashRing {
 
         static Visited acquire(int nodes) {
             Visited v = PER_THREAD.get();
-
+            if (v.inUse) {
+                v = new Visited();
+            }
             v.inUse = true;
             if (v.stamps.length < nodes) {
                 v.stamps = new int[nodes];

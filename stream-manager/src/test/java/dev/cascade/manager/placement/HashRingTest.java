@@ -18,6 +18,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class HashRingTest {
 
@@ -155,6 +156,7 @@ class HashRingTest {
     }
 
     @Test
+    @Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // a regression here loops forever
     void aPredicateThatWalksTheRingItselfDoesNotDisturbTheOuterWalk() {
         HashRing ring = HashRing.of(nodes(30), 64);
         for (String key : keys(100)) {

@@ -1,12 +1,25 @@
 package dev.cascade.node.config;
 
+import dev.cascade.config.ConfigException;
+import dev.cascade.config.ConfigLoader;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
 /**
  * A node's whole configuration. Every value comes from {@code cascade-node.yaml} (the documented
  * defaults) merged with overrides; {@link #validate} names the first bad key.
  */
-public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream upstream, Stream stream) {
+public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream upstream, Stream stream,
+                         Manager manager) {
 
-    public record Node(NodeRole role, String id, String region) {}
+    public record Node(NodeRole role, String id, String region, String cloud, String group, String publicHost,
+                       Capacity capacity) {}
+
+    /** What the node may carry (the stream manager's {@code Capacity}); 0 means unlimited. */
+    public record Capacity(int maxSubscribers, int maxPublishers, int maxMbpsOut) {}
 
     public record Srt(String bindAddress, int port, int latencyMs, int peerIdleTimeoutMs, int backlog) {}
 
@@ -17,6 +30,25 @@ public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream 
     public record Upstream(String host, int port, int latencyMs, int connectTimeoutMs, int pullTimeoutMs, int lingerMs) {}
 
     public record Stream(int gopCacheBytes, int publisherGraceMs, int publisherTakeoverIdleMs, int nonTsLimitBytes) {}
+
+    /** The stream managers this node registers with; {@code urls} empty means standalone. */
+    public record Manager(String urls, String joinToken, int requestTimeoutMs, int retryMs) {}
+
+    /** Ids and names as the stream manager's API accepts them (openapi.yaml: NodeId, NodeRegistration). */
+    private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,64}");
+    private static final Pattern CLOUD = Pattern.compile("[a-z0-9-]{1,64}");
+    private static final Pattern GROUP = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    /** RFC 6750 section 2.1 b64token: what may follow "Bearer " without breaking the header. */
+    private static final Pattern BEARER_TOKEN = Pattern.compile("[A-Za-z0-9._~+/-]+=*");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9._:-]{1,253}");
+    /** More URLs than this is a mistake, not a cluster: each failover round tries every one. */
+    static final int MAX_MANAGER_URLS = 16;
+
+    /** The loader for node configuration: {@code cascade-node.yaml}, then {@code CASCADE_*} variables. */
+    public static ConfigLoader<NodeConfig> loader() {
+        return new ConfigLoader<>(NodeConfig.class, "/cascade-node.yaml", "CASCADE_", NodeConfig::validate);
+    }
 
     /** SRT port after applying the role default for 0. */
     public int srtPort() {
@@ -60,10 +92,53 @@ public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream 
         return node.id().isEmpty() ? node.role().wireName() + "-" + srtPort() : node.id();
     }
 
+    /** Whether the node works with a stream manager (registers, heartbeats, pulls along routes). */
+    public boolean managed() {
+        return !manager.urls().isBlank();
+    }
+
+    /**
+     * The stream managers' base URLs, in the configured order, without a trailing slash; empty when
+     * standalone. Validation has checked them, so this cannot fail on a validated config.
+     */
+    public List<String> managerUrls() {
+        List<String> out = new ArrayList<>();
+        for (String part : manager.urls().split(",")) {
+            String url = part.trim();
+            while (url.endsWith("/")) {
+                url = url.substring(0, url.length() - 1);
+            }
+            if (!url.isEmpty()) {
+                out.add(url);
+            }
+        }
+        return out;
+    }
+
+    /** The same configuration with the join token masked, for {@code --print-config}. */
+    public NodeConfig redacted() {
+        if (manager.joinToken().isEmpty()) {
+            return this;
+        }
+        return new NodeConfig(node, srt, http, webrtc, upstream, stream,
+                new Manager(manager.urls(), "(set, not shown)", manager.requestTimeoutMs(), manager.retryMs()));
+    }
+
     /** Throws {@link ConfigException} naming the first key whose value cannot work. */
     public NodeConfig validate() {
         require(node.role() != null, "node.role", "must be one of origin, relay, edge");
         require(node.region() != null && !node.region().isBlank(), "node.region", "must not be empty");
+        require(node.capacity() != null, "node.capacity", "must be a mapping");
+        require(node.cloud() != null && CLOUD.matcher(node.cloud()).matches(), "node.cloud",
+                "must match [a-z0-9-]{1,64} (got '" + node.cloud() + "')");
+        require(node.group() != null && (node.group().isEmpty() || GROUP.matcher(node.group()).matches()), "node.group",
+                "must be empty or match [a-z0-9][a-z0-9-]{0,62} (got '" + node.group() + "')");
+        require(node.publicHost() != null && HOST.matcher(node.publicHost()).matches() && !"0.0.0.0".equals(node.publicHost())
+                        && !"::".equals(node.publicHost()), "node.publicHost",
+                "must be a host name or IP address that clients and other nodes can reach (got '" + node.publicHost() + "')");
+        range("node.capacity.maxSubscribers", node.capacity().maxSubscribers(), 0, 10_000_000);
+        range("node.capacity.maxPublishers", node.capacity().maxPublishers(), 0, 10_000_000);
+        range("node.capacity.maxMbpsOut", node.capacity().maxMbpsOut(), 0, 10_000_000);
         require(!srt.bindAddress().isBlank(), "srt.bindAddress", "must not be empty");
         port("srt.port", srt.port());
         range("srt.latencyMs", srt.latencyMs(), 0, 60_000);
@@ -89,7 +164,44 @@ public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream 
         if (srtPort() == httpPort()) {
             throw new ConfigException("http.port", "must differ from srt.port (" + srtPort() + ")");
         }
+        require(manager.urls() != null, "manager.urls", "must be a text (empty: standalone)");
+        require(manager.joinToken() != null, "manager.joinToken", "must be a text");
+        range("manager.requestTimeoutMs", manager.requestTimeoutMs(), 100, 60_000);
+        range("manager.retryMs", manager.retryMs(), 100, 600_000);
+        if (managed()) {
+            validateManaged();
+        }
         return this;
+    }
+
+    /** What registering with the stream manager needs on top of a standalone node's settings. */
+    private void validateManaged() {
+        List<String> urls = managerUrls();
+        require(!urls.isEmpty(), "manager.urls", "lists no URL (got '" + manager.urls() + "')");
+        require(urls.size() <= MAX_MANAGER_URLS, "manager.urls", "at most " + MAX_MANAGER_URLS + " URLs (got " + urls.size() + ")");
+        for (String url : urls) {
+            require(validBaseUrl(url), "manager.urls", "'" + url + "' is not a base URL like http://10.0.0.5:8080 "
+                    + "(http or https, a host, no query; without /api/v1, which the node adds)");
+        }
+        require(!manager.joinToken().isEmpty(), "manager.joinToken", "must be set when manager.urls is (the managers' security.joinToken)");
+        require(BEARER_TOKEN.matcher(manager.joinToken()).matches(), "manager.joinToken",
+                "may only hold letters, digits and -._~+/ (then '=' padding), as a bearer token (RFC 6750)");
+        require(NODE_ID.matcher(nodeId()).matches(), "node.id",
+                "must match [A-Za-z0-9_.-]{1,64} to register with the stream manager (got '" + nodeId() + "')");
+        require(REGION.matcher(node.region()).matches(), "node.region",
+                "must match [a-z0-9-]{1,64} to register with the stream manager (got '" + node.region() + "')");
+    }
+
+    private static boolean validBaseUrl(String url) {
+        try {
+            URI u = new URI(url);
+            String scheme = u.getScheme();
+            return ("http".equals(scheme) || "https".equals(scheme)) && u.getHost() != null && u.getRawQuery() == null
+                    && u.getRawFragment() == null && u.getRawUserInfo() == null
+                    && !(u.getRawPath() != null && u.getRawPath().endsWith("/api/v1"));
+        } catch (URISyntaxException e) {
+            return false;
+        }
     }
 
     private static void require(boolean ok, String key, String message) {

@@ -2,6 +2,8 @@ package dev.cascade.node.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cascade.node.MediaNode;
+import dev.cascade.node.ingest.relay.RelayLink;
+import dev.cascade.node.manager.ManagerClient;
 import dev.cascade.node.stream.Stream;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -21,11 +23,15 @@ public final class NodeHttpServer {
 
     private final MediaNode node;
     private final Vertx vertx;
+    /** Null for a standalone node. */
+    private final ManagerClient manager;
     private HttpServer server;
 
-    public NodeHttpServer(Vertx vertx, MediaNode node) {
+    /** @param manager the node's stream-manager membership, or null when standalone */
+    public NodeHttpServer(Vertx vertx, MediaNode node, ManagerClient manager) {
         this.vertx = vertx;
         this.node = node;
+        this.manager = manager;
     }
 
     public Future<HttpServer> start() {
@@ -57,8 +63,7 @@ public final class NodeHttpServer {
                 case "/metrics" -> req.response()
                         .putHeader("content-type", "text/plain; version=0.0.4; charset=utf-8")
                         .end(node.metrics().scrape());
-                case "/healthz" -> json(req, 200, Map.of("status", "ok", "node", node.config().nodeId(),
-                        "role", node.config().node().role().wireName()));
+                case "/healthz" -> json(req, 200, health());
                 case "/api/v1/streams" -> json(req, 200, Map.of("streams", streams()));
                 case "/api/v1/webrtc" -> json(req, 200, Map.of("sessions", webrtcSessions()));
                 default -> problem(req, 404, "Not Found", "no such endpoint: " + path);
@@ -192,6 +197,34 @@ public final class NodeHttpServer {
                 .putHeader("access-control-expose-headers", "location");
     }
 
+    /**
+     * The node is up (always 200: a node that cannot reach its manager still serves its sessions, and
+     * restarting it would not help), and how it stands with the stream manager.
+     */
+    private Map<String, Object> health() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("status", "ok");
+        m.put("node", node.config().nodeId());
+        m.put("role", node.config().node().role().wireName());
+        Map<String, Object> mgr = new LinkedHashMap<>();
+        if (manager == null) {
+            mgr.put("state", "standalone");
+        } else {
+            ManagerClient.Status st = manager.status();
+            mgr.put("state", st.state().wireName());
+            mgr.put("url", st.url());
+            if (st.detail() != null) {
+                mgr.put("detail", st.detail());
+            }
+            if (st.nodeState() != null) {
+                mgr.put("nodeState", st.nodeState());
+            }
+            mgr.put("since", st.since().toString());
+        }
+        m.put("manager", mgr);
+        return m;
+    }
+
     /** WHEP viewers (edges) and WHIP publishers (origins) with their per-session figures. */
     private List<Map<String, Object>> webrtcSessions() {
         List<Map<String, Object>> out = new ArrayList<>();
@@ -235,6 +268,8 @@ public final class NodeHttpServer {
             m.put("stream", s.key());
             m.put("state", s.state().name());
             m.put("source", s.source() == null ? null : s.source().kind());
+            // The node the route named for this stream's pull (null: origin, or a standalone node).
+            m.put("upstream", s.source() instanceof RelayLink link ? link.upstreamNode() : null);
             m.put("subscribers", s.subscriberCount);
             m.put("bytesIn", s.bytesIn);
             m.put("bytesOut", s.bytesOut);

@@ -26,8 +26,10 @@ public final class NodeMetrics {
     private final Map<String, Counter> rejections = new ConcurrentHashMap<>();
     private final Map<String, Counter> ended = new ConcurrentHashMap<>();
     private final Map<Object, List<Meter>> owned = new ConcurrentHashMap<>();
+    private final Map<String, Counter> managerRequests = new ConcurrentHashMap<>();
     private final Counter relayLinkStarts;
     private final Counter relayLinkAttempts;
+    private final Counter managerFailovers;
 
     public NodeMetrics(NodeConfig config) {
         registry.config().commonTags("node", config.nodeId(), "role", config.node().role().wireName(),
@@ -41,6 +43,9 @@ public final class NodeMetrics {
                 .register(registry);
         relayLinkAttempts = Counter.builder("cascade_relay_link_connect_attempts")
                 .description("SRT connection attempts to the upstream node, including retries")
+                .register(registry);
+        managerFailovers = Counter.builder("cascade_manager_failovers")
+                .description("Moves to the next stream manager URL after a connection error, a timeout or a 5xx")
                 .register(registry);
     }
 
@@ -83,6 +88,26 @@ public final class NodeMetrics {
         ended.computeIfAbsent(reason, r -> Counter.builder("cascade_subscribers_closed")
                 .description("Subscribers closed because their stream ended, by reason")
                 .tag("reason", r).register(registry)).increment(n);
+    }
+
+    /**
+     * One answered (or failed) call to a stream manager URL. {@code call}: register, heartbeat,
+     * deregister, route; {@code outcome}: a fixed word per kind of answer (docs/metrics.md).
+     */
+    public void managerRequest(String call, String outcome) {
+        managerRequests.computeIfAbsent(call + "/" + outcome, k -> Counter.builder("cascade_manager_requests")
+                .description("Calls to the stream manager by call and outcome, one per URL tried")
+                .tag("call", call).tag("outcome", outcome).register(registry)).increment();
+    }
+
+    public void managerFailover() {
+        managerFailovers.increment();
+    }
+
+    /** 1 while the stream manager has this node registered (its last answer was a success). */
+    public void registerManager(java.util.function.BooleanSupplier registered) {
+        Gauge.builder("cascade_manager_registered", () -> registered.getAsBoolean() ? 1 : 0)
+                .description("1 while this node is registered with the stream manager").register(registry);
     }
 
     public void relayLinkStarted() {

@@ -3,6 +3,8 @@ package dev.cascade.node.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cascade.config.ConfigException;
+import dev.cascade.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -10,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigLoaderTest {
-    private final ConfigLoader loader = new ConfigLoader();
+    private final ConfigLoader<NodeConfig> loader = NodeConfig.loader();
 
     @Test
     void shippedDefaultsAreValidAndMatchArchitectureDefaults() {
@@ -100,5 +102,77 @@ class ConfigLoaderTest {
     void samePortForSrtAndHttpIsRefused() {
         assertThatThrownBy(() -> loader.load(null, Map.of(), Map.of("srt.port", "8100")))
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("http.port"));
+    }
+    @Test
+    void managerAndClusterKeysDefaultToStandalone() {
+        NodeConfig c = loader.load(null, Map.of(), Map.of());
+        assertThat(c.node().cloud()).isEqualTo("local");
+        assertThat(c.node().group()).isEmpty();
+        assertThat(c.node().publicHost()).isEqualTo("127.0.0.1");
+        assertThat(c.node().capacity()).isEqualTo(new NodeConfig.Capacity(0, 0, 0));
+        assertThat(c.managed()).isFalse();
+        assertThat(c.managerUrls()).isEmpty();
+        assertThat(c.manager().joinToken()).isEmpty();
+        assertThat(c.manager().requestTimeoutMs()).isEqualTo(2000);
+        assertThat(c.manager().retryMs()).isEqualTo(1000);
+    }
+
+    @Test
+    void managerKeysComeFromFileEnvAndCommandLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("n.yaml");
+        Files.writeString(file, "node:\n  role: edge\n  capacity:\n    maxSubscribers: 2000\n    maxMbpsOut: 900\n"
+                + "manager:\n  urls: \"http://10.0.0.5:8080, http://10.0.0.6:8080/\"\n");
+        NodeConfig c = loader.load(file, Map.of("CASCADE_MANAGER_JOIN_TOKEN", "abc.DEF-123", "CASCADE_NODE_PUBLIC_HOST", "edge1.example.net",
+                "CASCADE_NODE_CAPACITY_MAX_PUBLISHERS", "3"), Map.of("node.group", "event-1", "manager.retryMs", "500"));
+        assertThat(c.managed()).isTrue();
+        assertThat(c.managerUrls()).containsExactly("http://10.0.0.5:8080", "http://10.0.0.6:8080");
+        assertThat(c.manager().joinToken()).isEqualTo("abc.DEF-123");
+        assertThat(c.node().publicHost()).isEqualTo("edge1.example.net");
+        assertThat(c.node().capacity()).isEqualTo(new NodeConfig.Capacity(2000, 3, 900));
+        assertThat(c.node().group()).isEqualTo("event-1");
+        assertThat(c.manager().retryMs()).isEqualTo(500);
+        assertThat(c.redacted().manager().joinToken()).doesNotContain("abc");
+    }
+
+    private static Map<String, String> managed(String... more) {
+        Map<String, String> m = new java.util.HashMap<>(Map.of("manager.urls", "http://127.0.0.1:8080", "manager.joinToken", "t0k"));
+        for (int i = 0; i < more.length; i += 2) {
+            m.put(more[i], more[i + 1]);
+        }
+        return m;
+    }
+
+    private void assertRefused(Map<String, String> sets, String key, String message) {
+        assertThatThrownBy(() -> loader.load(null, Map.of(), sets))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo(key))
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void badManagerSettingsAreNamed() {
+        assertThat(loader.load(null, Map.of(), managed()).managed()).isTrue();
+        assertRefused(managed("manager.urls", "127.0.0.1:8080"), "manager.urls", "not a base URL");
+        assertRefused(managed("manager.urls", "ftp://m:21"), "manager.urls", "not a base URL");
+        assertRefused(managed("manager.urls", "http://m:8080/api/v1"), "manager.urls", "without /api/v1");
+        assertRefused(managed("manager.urls", " , "), "manager.urls", "lists no URL");
+        assertRefused(managed("manager.joinToken", ""), "manager.joinToken", "must be set");
+        assertRefused(managed("manager.joinToken", "two words"), "manager.joinToken", "bearer token");
+        assertRefused(managed("manager.requestTimeoutMs", "10"), "manager.requestTimeoutMs", "between 100 and 60000");
+        assertRefused(managed("manager.retryMs", "0"), "manager.retryMs", "between 100");
+        assertRefused(managed("node.region", "EU West"), "node.region", "[a-z0-9-]{1,64}");
+        assertRefused(managed("node.id", "edge 1"), "node.id", "[A-Za-z0-9_.-]{1,64}");
+    }
+
+    @Test
+    void badClusterKeysAreNamedEvenStandalone() {
+        assertRefused(Map.of("node.group", "Big Group"), "node.group", "[a-z0-9][a-z0-9-]{0,62}");
+        assertRefused(Map.of("node.cloud", ""), "node.cloud", "[a-z0-9-]{1,64}");
+        assertRefused(Map.of("node.publicHost", "0.0.0.0"), "node.publicHost", "can reach");
+        assertRefused(Map.of("node.publicHost", "http://x"), "node.publicHost", "can reach");
+        assertRefused(Map.of("node.capacity.maxSubscribers", "-1"), "node.capacity.maxSubscribers", "between 0");
+        assertThatThrownBy(() -> loader.load(null, Map.of(), Map.of("node.capacity", "5")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.key()).isEqualTo("node.capacity"));
+        // A standalone node keeps accepting the ids and regions it always did.
+        assertThat(loader.load(null, Map.of(), Map.of("node.region", "EU West")).node().region()).isEqualTo("EU West");
     }
 }

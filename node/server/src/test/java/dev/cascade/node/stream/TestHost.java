@@ -1,6 +1,5 @@
 package dev.cascade.node.stream;
 
-import dev.cascade.node.config.ConfigLoader;
 import dev.cascade.node.config.NodeConfig;
 import dev.cascade.node.metrics.NodeMetrics;
 import dev.cascade.node.srt.SrtLoop;
@@ -8,7 +7,7 @@ import java.util.Map;
 
 /** A stream host for socket-free tests: shipped default config, an unstarted loop (timers are recorded, never run). */
 final class TestHost implements StreamHost {
-    private final NodeConfig config = new ConfigLoader().load(null, Map.of(), Map.of());
+    private final NodeConfig config = NodeConfig.loader().load(null, Map.of(), Map.of());
     private final NodeMetrics metrics = new NodeMetrics(config);
     private final SrtLoop loop = new SrtLoop("test", 1000);
 

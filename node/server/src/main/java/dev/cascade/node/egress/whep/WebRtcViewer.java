@@ -94,6 +94,14 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
         return streamKey;
     }
 
+    /**
+     * RTP payload bytes sent to this viewer (the sender report's octet count, RFC 3550 section
+     * 6.4.1), retransmissions excluded. Loop thread: the node's load report reads it there.
+     */
+    public long octetsSent() {
+        return videoOctets + audioOctets;
+    }
+
     void streamEnded() {
         live = false;
         if (onStreamEnd != null) {
