@@ -57,7 +57,9 @@ final class PlacementHandlers {
                     m.metrics.placement("publish", "ok");
                     Map<String, Object> out = base(key, "publish", chosen, rec.live());
                     out.put("srtUrl", srtUrl(chosen, key, "publish"));
-                    out.put("whipUrl", "http://" + hostForUrl(chosen) + ":" + chosen.httpPort() + "/whip/" + key);
+                    String http = "http://" + hostForUrl(chosen) + ":" + chosen.httpPort();
+                    out.put("whipUrl", http + "/whip/" + key);
+                    out.put("publishPageUrl", http + "/publish/" + key);
                     Api.send(ctx, 200, out);
                 });
     }

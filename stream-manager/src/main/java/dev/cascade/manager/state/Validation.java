@@ -6,7 +6,7 @@ import java.util.regex.Pattern;
 
 /** Checks shared by the records that arrive in request bodies. */
 public final class Validation {
-    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
+    private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,63}");
     private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,64}");
 
     private Validation() {}
@@ -39,7 +39,7 @@ public final class Validation {
     /** Node ids, stream app and name segments: what an SRT stream ID and a URL path carry unescaped. */
     public static String id(String field, String value) {
         if (value == null || !ID.matcher(value).matches()) {
-            throw new InvalidValueException(field, "must be 1-64 of A-Z a-z 0-9 _ . - (got " + quote(value) + ")");
+            throw new InvalidValueException(field, "must be 1-64 of A-Z a-z 0-9 _ . -, not starting with . (got " + quote(value) + ")");
         }
         return value;
     }

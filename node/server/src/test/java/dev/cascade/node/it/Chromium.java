@@ -8,11 +8,11 @@ import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /** Headless Debian Chromium playing a page, through clients/test/watch.mjs (playwright-core). */
-final class Chromium {
+public final class Chromium {
     private Chromium() {}
 
     /** Starts watching {@code url} for {@code seconds}; the result JSON lands in {@code out}. */
-    static Process watch(String url, int seconds, Path out, Path log) throws IOException {
+    public static Process watch(String url, int seconds, Path out, Path log) throws IOException {
         return new ProcessBuilder("node", NodeProcess.CLIENTS.resolve("test/watch.mjs").toString(),
                 "--url", url, "--seconds", Integer.toString(seconds), "--out", out.toString(),
                 "--screenshot", out.resolveSibling(out.getFileName() + ".png").toString())
@@ -24,18 +24,18 @@ final class Chromium {
      * stamping each frame's capture time into an H.264 SEI (clients/README.md) so players can
      * measure glass-to-glass latency.
      */
-    static Process publish(String url, int seconds, Path out, Path log) throws IOException {
+    public static Process publish(String url, int seconds, Path out, Path log) throws IOException {
         return new ProcessBuilder("node", NodeProcess.CLIENTS.resolve("test/publish.mjs").toString(),
                 "--url", url, "--seconds", Integer.toString(seconds), "--out", out.toString(), "--stamp")
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /** The per-second samples of a finished watch. */
-    static JsonNode samples(Path out) throws IOException {
+    public static JsonNode samples(Path out) throws IOException {
         return new ObjectMapper().readTree(out.toFile()).get("samples");
     }
 
-    static JsonNode result(Process p, Path out, Path log, int timeoutSeconds) throws Exception {
+    public static JsonNode result(Process p, Path out, Path log, int timeoutSeconds) throws Exception {
         if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             throw new AssertionError("chromium harness did not finish:\n" + Files.readString(log));
