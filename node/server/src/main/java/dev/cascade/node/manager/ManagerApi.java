@@ -39,7 +39,7 @@ public final class ManagerApi {
     static final int MAX_ANSWER_BYTES = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The node's calls, named as in {@code cascade_manager_requests_total{call}}. */
+    /** The node's calls, named as in {@code cascade_manager_client_requests_total{call}}. */
     public enum Call {
         REGISTER, HEARTBEAT, DEREGISTER, ROUTE;
 

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * A heartbeat that finds no manager keeps its interval (the next one tries every URL again, and a
  * manager that has meanwhile marked us FAILED answers 404, which re-registers). Logs are written
  * when the state changes, never per heartbeat; every call is counted in
- * {@code cascade_manager_requests_total}.
+ * {@code cascade_manager_client_requests_total}.
  *
  * <p>All of this runs on the manager link's Vert.x context, which owns the fields below. The
  * heartbeat's node figures are sampled on the SRT loop thread (the {@code reports} supplier) and

@@ -44,7 +44,7 @@ public final class NodeMetrics {
         relayLinkAttempts = Counter.builder("cascade_relay_link_connect_attempts")
                 .description("SRT connection attempts to the upstream node, including retries")
                 .register(registry);
-        managerFailovers = Counter.builder("cascade_manager_failovers")
+        managerFailovers = Counter.builder("cascade_manager_client_failovers")
                 .description("Moves to the next stream manager URL after a connection error, a timeout or a 5xx")
                 .register(registry);
     }
@@ -95,7 +95,7 @@ public final class NodeMetrics {
      * deregister, route; {@code outcome}: a fixed word per kind of answer (docs/metrics.md).
      */
     public void managerRequest(String call, String outcome) {
-        managerRequests.computeIfAbsent(call + "/" + outcome, k -> Counter.builder("cascade_manager_requests")
+        managerRequests.computeIfAbsent(call + "/" + outcome, k -> Counter.builder("cascade_manager_client_requests")
                 .description("Calls to the stream manager by call and outcome, one per URL tried")
                 .tag("call", call).tag("outcome", outcome).register(registry)).increment();
     }
@@ -106,7 +106,7 @@ public final class NodeMetrics {
 
     /** 1 while the stream manager has this node registered (its last answer was a success). */
     public void registerManager(java.util.function.BooleanSupplier registered) {
-        Gauge.builder("cascade_manager_registered", () -> registered.getAsBoolean() ? 1 : 0)
+        Gauge.builder("cascade_manager_client_registered", () -> registered.getAsBoolean() ? 1 : 0)
                 .description("1 while this node is registered with the stream manager").register(registry);
     }
 

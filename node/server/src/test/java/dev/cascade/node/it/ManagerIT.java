@@ -184,9 +184,9 @@ class ManagerIT {
         assertThat(m.get("url").asText()).as("failed over from the dead URL").isEqualTo(manager.http.url());
         assertThat(m.get("nodeState").asText()).isEqualTo("INSERVICE");
         Metrics em = edge.metrics();
-        assertThat(em.sum("cascade_manager_requests_total", "call", "register", "outcome", "unreachable")).isEqualTo(1);
-        assertThat(em.sum("cascade_manager_failovers_total")).isGreaterThanOrEqualTo(1);
-        assertThat(em.sum("cascade_manager_registered")).isEqualTo(1);
+        assertThat(em.sum("cascade_manager_client_requests_total", "call", "register", "outcome", "unreachable")).isEqualTo(1);
+        assertThat(em.sum("cascade_manager_client_failovers_total")).isGreaterThanOrEqualTo(1);
+        assertThat(em.sum("cascade_manager_client_registered")).isEqualTo(1);
 
         String key = "live/routed";
         processes.add(Media.publishTestPattern("srt://127.0.0.1:" + origin.srtPort + "?streamid=#!::r=" + key + ",m=publish",
@@ -234,7 +234,7 @@ class ManagerIT {
         JsonNode refused = json(stranger, "/healthz").get("manager");
         assertThat(refused.get("detail").asText()).contains("403", "join-token-invalid");
         assertThat(refused.get("url").asText()).isEqualTo(manager.http.url());
-        assertThat(stranger.metrics().sum("cascade_manager_requests_total", "call", "register", "outcome", "refused")).isEqualTo(1);
+        assertThat(stranger.metrics().sum("cascade_manager_client_requests_total", "call", "register", "outcome", "refused")).isEqualTo(1);
         assertThat(manager.registered).doesNotContainKey(id(stranger));
 
         edge.close();

@@ -95,7 +95,7 @@ class ManagerClientTest {
     }
 
     private double requests(String call, String outcome) {
-        var c = metrics.registry().find("cascade_manager_requests").tags("call", call, "outcome", outcome).counter();
+        var c = metrics.registry().find("cascade_manager_client_requests").tags("call", call, "outcome", outcome).counter();
         return c == null ? 0 : c.count();
     }
 
@@ -188,7 +188,7 @@ class ManagerClientTest {
         assertThat(requests("register", "unreachable")).isEqualTo(1);
         assertThat(requests("register", "server_error")).isEqualTo(1);
         assertThat(requests("register", "ok")).isEqualTo(1);
-        assertThat(metrics.registry().find("cascade_manager_failovers").counter().count()).isEqualTo(2);
+        assertThat(metrics.registry().find("cascade_manager_client_failovers").counter().count()).isEqualTo(2);
         assertThat(client.status().state()).isEqualTo(State.REGISTERED);
         assertThat(client.status().url()).isEqualTo(good.url());
     }

@@ -76,7 +76,7 @@ class ManagerRoutesTest {
         assertThat(first.query()).isEqualTo("node=edge-1");
         assertThat(first.authorization()).isEqualTo("Bearer tok");
         assertThat(m.requests.get(1).query()).isEqualTo("node=edge-1&exclude=relay-1,relay-3");
-        assertThat(metrics.registry().find("cascade_manager_requests").tags("call", "route", "outcome", "ok").counter().count())
+        assertThat(metrics.registry().find("cascade_manager_client_requests").tags("call", "route", "outcome", "ok").counter().count())
                 .isEqualTo(2);
     }
 
