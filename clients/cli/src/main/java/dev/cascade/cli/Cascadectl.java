@@ -190,14 +190,17 @@ public final class Cascadectl extends CommandGroup {
     }
 
     /**
-     * --key (an empty one means none), else $CASCADE_ADMIN_KEY, else ~/.cascade/admin-key, else none (null). A key
+     * --key (an empty one means none), else $CASCADE_ADMIN_KEY, else admin-key in $CASCADE_STATE_DIR or ~/.cascade
+     * (where ./cascade up keeps it), else none (null). A key
      * with spaces or control characters inside cannot go in a header: a usage error naming where it came from.
      */
     private String key(CommandLine command) {
         String source;
         String key;
         Optional<String> fromEnvironment = environment.variable(KEY_VARIABLE);
-        Path file = environment.home().resolve(".cascade").resolve("admin-key");
+        // ./cascade up keeps its state in $CASCADE_STATE_DIR when set, else ~/.cascade
+        Path file = environment.variable("CASCADE_STATE_DIR").filter(d -> !d.isBlank()).map(Path::of)
+                .orElse(environment.home().resolve(".cascade")).resolve("admin-key");
         if (keyOption != null) {
             source = "--key";
             key = keyOption.trim();
