@@ -58,12 +58,8 @@ public final class StreamManager implements AutoCloseable {
         this.regionTable = loadRegionTable(config.placement().regionTable());
         this.state = new ClusterState(config);
         this.placer = new Placer(config.placement().balanceFactor(), config.placement().pointsPerNode(),
-                config.placement().pendingWindowMs(), new java.util.concurrent.ConcurrentHashMap<>());
-        this.nodes = new LocalView<>(state.nodes, (old, now) -> {
-            if (Placer.affectsRings(old, now)) {
-                placer.membershipChanged();
-            }
-        });
+                config.placement().pendingWindowMs());
+        this.nodes = new LocalView<>(state.nodes, placer::nodeChanged);
         this.streams = new LocalView<>(state.streams, (old, now) -> { });
         this.routes = new LocalView<>(state.routes, (old, now) -> { });
         this.credentials = new Credentials(config.security());
@@ -86,11 +82,11 @@ public final class StreamManager implements AutoCloseable {
 
     /** Starts the views, the periodic work and the HTTP server; completes when it listens. */
     public Future<String> start() {
+        placer.bind(nodes.asMap());
         nodes.start();
         streams.start();
         routes.start();
         apiKeys.start();
-        placer.bind(nodes.asMap());
         state.hazelcast().getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
             @Override
             public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
@@ -104,7 +100,6 @@ public final class StreamManager implements AutoCloseable {
                 scheduler.execute(StreamManager.this::resync);
             }
         });
-        scheduler.scheduleAtFixedRate(guard("placer refresh", placer::refresh), 0, Placer.REFRESH_MS, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(guard("pending exchange", this::exchangePending), 250, 250, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(guard("janitor", janitor::run), 1000, 1000, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(guard("resync", this::resync), 30, 30, TimeUnit.SECONDS);
@@ -119,7 +114,7 @@ public final class StreamManager implements AutoCloseable {
             metrics.gauge("cascade_manager_nodes", "state", s.name(), () -> nodes.values().stream()
                     .filter(n -> n.state() == s).count());
         }
-        metrics.gauge("cascade_manager_streams", "Streams the cluster knows", () -> streamIndex().size());
+        metrics.gauge("cascade_manager_streams", "Streams with an origin (published or placed)", streams::size);
         metrics.gauge("cascade_manager_members", "Stream-manager members in the Hazelcast cluster",
                 () -> state.hazelcast().getCluster().getMembers().size());
         metrics.gauge("cascade_manager_oldest", "1 on the member that runs once-only work", () -> state.isOldest() ? 1 : 0);
@@ -130,7 +125,6 @@ public final class StreamManager implements AutoCloseable {
         streams.resync();
         routes.resync();
         apiKeys.resync();
-        placer.membershipChanged();
     }
 
     /** Shares this member's recent placements and reads the others' (see {@link Placer}). */

@@ -10,11 +10,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Chooses nodes: an edge for a viewer, a relay (or the origin) for an edge's pull, the least-loaded
- * origin for a new publisher. Everything it reads is local to this member (the node view and a
- * load board refreshed every {@link #REFRESH_MS}), so a placement never waits on the cluster.
+ * Chooses nodes: an edge for a viewer, a relay for an edge's pull, the least-loaded origin for a
+ * new publisher. Everything it reads is local to this member (the node view and counters kept
+ * beside it), so a placement never waits on the cluster.
  *
  * <p>Edges and relays are chosen by consistent hashing of the stream key with bounded loads
  * ({@link BoundedLoad}): a stream's viewers go to the stream's first edge on the ring until it holds
@@ -23,52 +24,60 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>A node's load is what its last heartbeat reported plus the placements made on it within
  * {@code placement.pendingWindowMs} by any member (viewers take a moment to connect and show up in a
- * heartbeat). Each member shares its own recent placements through the cluster every 250 ms; a
- * placement by this member counts at once.
+ * heartbeat). This member's placements count at once; the other members' arrive every 250 ms
+ * through the cluster ({@link #othersPending}).
+ *
+ * <p>Nothing is recomputed periodically: the reported total of each ring group is kept up to date
+ * by {@link #nodeChanged} (every change to the node view passes through it, with the value before
+ * and after), and pending placements are counted per node and per group as they are made. A request
+ * costs a ring walk and a few map reads.
  */
 public final class Placer {
-    public static final long REFRESH_MS = 100;
-
     private final double balanceFactor;
     private final int pointsPerNode;
-    private volatile Map<String, NodeRecord> nodes;
-    private final PendingLoad ownPending;
-    private volatile Map<String, Long> othersPending = Map.of();
-    private volatile Rings rings;
+    private volatile Map<String, NodeRecord> nodes = Map.of();
+    private final PendingLoad ownByNode;
+    private final PendingLoad ownByGroup;
+    private volatile Map<String, Long> othersByNode = Map.of();
+    private volatile Map<String, Long> othersByGroup = Map.of();
+    /** Per ring group, the sum of the INSERVICE nodes' reported load. */
+    private final ConcurrentHashMap<String, LongAdder> reportedByGroup = new ConcurrentHashMap<>();
     private final AtomicLong membershipVersion = new AtomicLong();
-    private volatile Board board = new Board(Map.of(), Map.of());
-    /**
-     * Placements since the board was last computed, per node and per ring group, so back-to-back
-     * answers see each other before the next refresh.
-     */
-    private volatile Since since = new Since();
+    private volatile Rings rings = new Rings(-1, Map.of());
 
-    /** @param nodes this member's view of the node registry, by id */
-    public Placer(double balanceFactor, int pointsPerNode, int pendingWindowMs, Map<String, NodeRecord> nodes) {
+    public Placer(double balanceFactor, int pointsPerNode, int pendingWindowMs) {
         this.balanceFactor = balanceFactor;
         this.pointsPerNode = pointsPerNode;
-        this.nodes = nodes;
-        this.ownPending = new PendingLoad(pendingWindowMs, 10);
-        this.rings = new Rings(-1, Map.of());
+        this.ownByNode = new PendingLoad(pendingWindowMs, 10);
+        this.ownByGroup = new PendingLoad(pendingWindowMs, 10);
     }
 
     /** Points the placer at this member's node view (by id). */
     public void bind(Map<String, NodeRecord> nodeView) {
         this.nodes = nodeView;
-        membershipChanged();
-    }
-
-    /** A node's role, region or state changed, or a node came or went: rebuild the rings on next use. */
-    public void membershipChanged() {
         membershipVersion.incrementAndGet();
     }
 
-    /** Whether a change from {@code old} to {@code now} affects the rings (not just load). */
-    public static boolean affectsRings(NodeRecord old, NodeRecord now) {
-        if (old == null || now == null) {
-            return true;
+    /**
+     * The node view changed from {@code old} to {@code now} (either may be null). Keeps the groups'
+     * reported totals exact, and rebuilds the rings on next use when a node's role, region or state
+     * changed or a node came or went. Called by the view for every change, on whatever thread made it.
+     */
+    public void nodeChanged(NodeRecord old, NodeRecord now) {
+        if (old != null && old.state() == NodeState.INSERVICE) {
+            long r = reported(old);
+            reportedByGroup.computeIfAbsent(group(old), k -> new LongAdder()).add(-r);
+            reportedByGroup.computeIfAbsent(anyRegion(old.role()), k -> new LongAdder()).add(-r);
         }
-        return old.state() != now.state() || old.role() != now.role() || !old.region().equals(now.region());
+        if (now != null && now.state() == NodeState.INSERVICE) {
+            long r = reported(now);
+            reportedByGroup.computeIfAbsent(group(now), k -> new LongAdder()).add(r);
+            reportedByGroup.computeIfAbsent(anyRegion(now.role()), k -> new LongAdder()).add(r);
+        }
+        if (old == null || now == null || old.state() != now.state() || old.role() != now.role()
+                || !old.region().equals(now.region())) {
+            membershipVersion.incrementAndGet();
+        }
     }
 
     /** The edge for a viewer of {@code stream} in {@code region}; null when no edge has room. */
@@ -77,21 +86,11 @@ public final class Placer {
     }
 
     /**
-     * The upstream for {@code asking}'s pull of {@code stream}: for an edge, a relay chosen the same
-     * stream-affine way (its own region first); null when there is no relay with room.
+     * The relay for {@code asking}'s pull of {@code stream}, chosen the same stream-affine way (its
+     * own region first); null when no relay has room.
      */
     public NodeRecord relay(String stream, NodeRecord asking, Set<String> exclude) {
         return hashed(NodeRole.RELAY, stream, asking.region(), true, exclude);
-    }
-
-    /** Whether the cluster has any INSERVICE relay (if not, edges pull from origins directly). */
-    public boolean hasRelays() {
-        for (Map.Entry<String, HashRing> e : rings().byGroup.entrySet()) {
-            if (e.getKey().startsWith(NodeRole.RELAY + "/*") && e.getValue().size() > 0) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
@@ -112,12 +111,13 @@ public final class Placer {
     private NodeRecord leastLoaded(String region) {
         NodeRecord best = null;
         long bestLoad = Long.MAX_VALUE;
-        for (NodeRecord n : nodes.values()) {
-            if (n.role() != NodeRole.ORIGIN || n.state() != NodeState.INSERVICE
-                    || (region != null && !region.equals(n.region())) || overBandwidth(n)) {
+        long now = System.currentTimeMillis();
+        for (String id : ringNodes(region == null ? anyRegion(NodeRole.ORIGIN) : NodeRole.ORIGIN + "/" + region)) {
+            NodeRecord n = nodes.get(id);
+            if (n == null || n.state() != NodeState.INSERVICE || overBandwidth(n)) {
                 continue;
             }
-            long load = n.load().publishers() + pendingOf(n.id());
+            long load = n.load().publishers() + pending(id, now);
             int cap = n.capacity().maxPublishers();
             if (cap > 0 && load >= cap) {
                 continue;
@@ -130,12 +130,18 @@ public final class Placer {
         return best;
     }
 
+    private List<String> ringNodes(String group) {
+        HashRing ring = rings().byGroup.get(group);
+        return ring == null ? List.of() : ring.nodes();
+    }
+
     private NodeRecord hashed(NodeRole role, String stream, String region, boolean crossRegion, Set<String> exclude) {
         Rings r = rings();
         String group = role + "/" + region;
         NodeRecord chosen = pick(r.byGroup.get(group), group, stream, exclude);
         if (chosen == null && crossRegion) {
-            chosen = pick(r.byGroup.get(role + "/*"), role + "/*", stream, exclude);
+            String any = anyRegion(role);
+            chosen = pick(r.byGroup.get(any), any, stream, exclude);
         }
         if (chosen != null) {
             placed(chosen);
@@ -147,11 +153,10 @@ public final class Placer {
         if (ring == null || ring.size() == 0) {
             return null;
         }
-        Board b = board;
-        Since fresh = since;
-        Long ringTotal = b.totals.get(group);
-        AtomicLong placedSince = fresh.byGroup.get(group);
-        long total = (ringTotal == null ? 0 : ringTotal) + (placedSince == null ? 0 : placedSince.get());
+        long now = System.currentTimeMillis();
+        LongAdder reported = reportedByGroup.get(group);
+        Long others = othersByGroup.get(group);
+        long total = (reported == null ? 0 : reported.sum()) + ownByGroup.get(group, now) + (others == null ? 0 : others);
         long limit = BoundedLoad.limit(balanceFactor, total, ring.size());
         NodeRecord[] found = new NodeRecord[1];
         ring.first(stream, id -> {
@@ -162,9 +167,7 @@ public final class Placer {
             if (n == null || n.state() != NodeState.INSERVICE || overBandwidth(n)) {
                 return false;
             }
-            Long base = b.loads.get(id);
-            AtomicLong extra = fresh.byNode.get(id);
-            long load = (base == null ? n.load().subscribers() : base) + (extra == null ? 0 : extra.get());
+            long load = n.load().subscribers() + pending(id, now);
             int cap = n.capacity().maxSubscribers();
             if (load >= limit || (cap > 0 && load >= cap)) {
                 return false;
@@ -175,61 +178,52 @@ public final class Placer {
         return found[0];
     }
 
+    private long pending(String id, long now) {
+        Long others = othersByNode.get(id);
+        return ownByNode.get(id, now) + (others == null ? 0 : others);
+    }
+
     private static boolean overBandwidth(NodeRecord n) {
         double max = n.capacity().maxMbpsOut();
         return max > 0 && n.load().mbpsOut() >= max;
     }
 
-    private long pendingOf(String id) {
-        Long others = othersPending.get(id);
-        return ownPending.get(id, System.currentTimeMillis()) + (others == null ? 0 : others);
+    private void placed(NodeRecord n) {
+        long now = System.currentTimeMillis();
+        ownByNode.add(n.id(), now);
+        ownByGroup.add(group(n), now);
+        ownByGroup.add(anyRegion(n.role()), now);
     }
 
-    private void placed(NodeRecord n) {
-        ownPending.add(n.id(), System.currentTimeMillis());
-        Since fresh = since;
-        fresh.byNode.computeIfAbsent(n.id(), k -> new AtomicLong()).incrementAndGet();
-        fresh.byGroup.computeIfAbsent(n.role() + "/" + n.region(), k -> new AtomicLong()).incrementAndGet();
-        fresh.byGroup.computeIfAbsent(n.role() + "/*", k -> new AtomicLong()).incrementAndGet();
+    private static long reported(NodeRecord n) {
+        return n.role() == NodeRole.ORIGIN ? n.load().publishers() : n.load().subscribers();
+    }
+
+    private static String group(NodeRecord n) {
+        return n.role() + "/" + n.region();
+    }
+
+    private static String anyRegion(NodeRole role) {
+        return role + "/*";
     }
 
     /** This member's recent placements per node, to share with the others. */
     public Map<String, Long> ownPendingSnapshot() {
-        return ownPending.snapshot(System.currentTimeMillis());
+        return ownByNode.snapshot(System.currentTimeMillis());
     }
 
-    /** The other members' recent placements per node, summed. */
-    public void othersPending(Map<String, Long> sum) {
-        othersPending = Map.copyOf(sum);
-    }
-
-    /**
-     * Recomputes every node's load (reported + pending) and each ring's total. Runs every
-     * {@link #REFRESH_MS} on the manager's scheduler, so the request path only reads.
-     */
-    public void refresh() {
-        Rings r = rings();
-        // Placements from now on land in a fresh Since; the pending counts read below hold the rest.
-        since = new Since();
-        long now = System.currentTimeMillis();
-        Map<String, Long> loads = new HashMap<>();
-        for (NodeRecord n : nodes.values()) {
-            if (n.state() == NodeState.INSERVICE) {
-                Long others = othersPending.get(n.id());
-                long reported = n.role() == NodeRole.ORIGIN ? n.load().publishers() : n.load().subscribers();
-                loads.put(n.id(), reported + ownPending.get(n.id(), now) + (others == null ? 0 : others));
+    /** The other members' recent placements per node, summed; also summed per ring group here. */
+    public void othersPending(Map<String, Long> byNode) {
+        Map<String, Long> byGroup = new HashMap<>();
+        for (Map.Entry<String, Long> e : byNode.entrySet()) {
+            NodeRecord n = nodes.get(e.getKey());
+            if (n != null) {
+                byGroup.merge(group(n), e.getValue(), Long::sum);
+                byGroup.merge(anyRegion(n.role()), e.getValue(), Long::sum);
             }
         }
-        Map<String, Long> totals = new HashMap<>();
-        for (Map.Entry<String, HashRing> e : r.byGroup.entrySet()) {
-            long t = 0;
-            for (String id : e.getValue().nodes()) {
-                Long l = loads.get(id);
-                t += l == null ? 0 : l;
-            }
-            totals.put(e.getKey(), t);
-        }
-        board = new Board(loads, totals);
+        othersByNode = Map.copyOf(byNode);
+        othersByGroup = Map.copyOf(byGroup);
     }
 
     private Rings rings() {
@@ -248,8 +242,8 @@ public final class Placer {
                 if (n.state() != NodeState.INSERVICE) {
                     continue;
                 }
-                groups.computeIfAbsent(n.role() + "/" + n.region(), k -> new ArrayList<>()).add(n.id());
-                groups.computeIfAbsent(n.role() + "/*", k -> new ArrayList<>()).add(n.id());
+                groups.computeIfAbsent(group(n), k -> new ArrayList<>()).add(n.id());
+                groups.computeIfAbsent(anyRegion(n.role()), k -> new ArrayList<>()).add(n.id());
             }
             Map<String, HashRing> byGroup = new HashMap<>();
             groups.forEach((k, ids) -> byGroup.put(k, HashRing.of(ids, pointsPerNode)));
@@ -259,12 +253,4 @@ public final class Placer {
     }
 
     private record Rings(long version, Map<String, HashRing> byGroup) {}
-
-    /** Loads per INSERVICE node and totals per ring group, as of the last refresh. */
-    private record Board(Map<String, Long> loads, Map<String, Long> totals) {}
-
-    private static final class Since {
-        final ConcurrentHashMap<String, AtomicLong> byNode = new ConcurrentHashMap<>();
-        final ConcurrentHashMap<String, AtomicLong> byGroup = new ConcurrentHashMap<>();
-    }
 }
