@@ -297,13 +297,16 @@ public final class Api {
     static <T> Future<T> cluster(RoutingContext ctx, StreamManager m, CompletionStage<T> stage) {
         Promise<T> p = Promise.promise();
         var vctx = ctx.vertx().getOrCreateContext();
-        stage.whenComplete((v, err) -> vctx.runOnContext(x -> {
+        // Run the hop to the event loop on the thread that completes the call: Hazelcast's default
+        // executor for callbacks is the common ForkJoinPool, which has one thread on a 2-core machine
+        // and became the bottleneck of publish placements (2.3 k/s instead of 10 k/s in bench/run placement).
+        stage.whenCompleteAsync((v, err) -> vctx.runOnContext(x -> {
             if (err != null) {
                 p.tryFail(err);
             } else {
                 p.tryComplete(v);
             }
-        }));
+        }), Runnable::run);
         return p.future().timeout(m.config.cluster().operationTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
