@@ -71,7 +71,14 @@ final class Bench {
 
     /** Starts a process whose output goes to {@code log}; it is killed when the JVM exits. */
     static Process start(List<String> cmd, Path log) throws IOException {
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return start(cmd, log, Map.of());
+    }
+
+    /** The same, with {@code env} added to this process's environment. */
+    static Process start(List<String> cmd, Path log, Map<String, String> env) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().putAll(env);
+        Process p = pb.start();
         CHILDREN.add(p);
         return p;
     }

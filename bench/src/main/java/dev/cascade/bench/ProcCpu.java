@@ -24,6 +24,39 @@ final class ProcCpu {
         }
     }
 
+    /** Whether {@code pid} is a kernel thread (kthreadd, pid 2, or one of its children): softirq and the like. */
+    static boolean kernelThread(long pid) {
+        if (pid == 2) {
+            return true;
+        }
+        try {
+            String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[1]) == 2; // field 4, the parent
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** utime + stime in seconds of every thread of a process, by Linux thread id (empty if it is gone). */
+    static java.util.Map<Long, Double> threads(long pid) {
+        java.util.Map<Long, Double> out = new java.util.HashMap<>();
+        try (var dirs = Files.newDirectoryStream(Path.of("/proc/" + pid + "/task"))) {
+            for (Path d : dirs) {
+                try {
+                    String s = Files.readString(d.resolve("stat"));
+                    String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+                    out.put(Long.parseLong(d.getFileName().toString()), (Long.parseLong(f[11]) + Long.parseLong(f[12])) / HZ);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            // the process is gone
+        }
+        return out;
+    }
+
     /** utime + stime in seconds of every process on the machine, by pid. */
     static java.util.Map<Long, Double> allProcesses() {
         java.util.Map<Long, Double> out = new java.util.HashMap<>();

@@ -102,7 +102,9 @@ public final class StreamManager implements AutoCloseable {
         });
         scheduler.scheduleAtFixedRate(guard("pending exchange", this::exchangePending), 250, 250, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(guard("janitor", janitor::run), 1000, 1000, TimeUnit.MILLISECONDS);
-        scheduler.scheduleAtFixedRate(guard("resync", this::resync), 30, 30, TimeUnit.SECONDS);
+        // Events are only lost when a member dies (re-read at once, above); this is a slow safety net:
+        // each re-read deserializes every record (100 k streams: a visible GC and CPU cost).
+        scheduler.scheduleAtFixedRate(guard("resync", this::resync), 5, 5, TimeUnit.MINUTES);
         registerGauges();
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(config.http().eventLoops()).setPreferNativeTransport(true));
         return vertx.deployVerticle(() -> new Api.Verticle(this),

@@ -293,7 +293,10 @@ public final class Api {
         });
     }
 
-    /** A Hazelcast async call as a Vert.x future on the caller's context, bounded by the operation timeout. */
+    /**
+     * A Hazelcast async call as a Vert.x future on the caller's context. It is bounded by Hazelcast's
+     * own operation timeout ({@code cluster.operationTimeoutMs}), so no Vert.x timer is armed per call.
+     */
     static <T> Future<T> cluster(RoutingContext ctx, StreamManager m, CompletionStage<T> stage) {
         Promise<T> p = Promise.promise();
         var vctx = ctx.vertx().getOrCreateContext();
@@ -307,7 +310,7 @@ public final class Api {
                 p.tryComplete(v);
             }
         }), Runnable::run);
-        return p.future().timeout(m.config.cluster().operationTimeoutMs(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        return p.future();
     }
 
     /** Parses {@code limit} and {@code cursor}. */

@@ -44,6 +44,14 @@ final class PlacementHandlers {
             throw ApiException.noCapacity("no origin in service has room for a publisher"
                     + (m.config.placement().crossRegion() ? "" : " in region " + region), m.config.placement().retryAfterSeconds());
         }
+        StreamRecord held = m.streams.get(key);
+        if (held != null && held.live() && origin.id().equals(held.origin())) {
+            // Live there already (a publisher reconnecting, a backup encoder): nothing to record, and
+            // no cluster write (a write is a backup, an event and a deserialization on every member).
+            m.metrics.placement("publish", "ok");
+            Api.send(ctx, 200, publishAnswer(key, origin, true));
+            return;
+        }
         // Record the choice so the next publisher of this stream and the relays' routes agree; the
         // processor keeps an origin that got there first (two members placing at once).
         Api.reply(ctx, Api.cluster(ctx, m, m.state.streams.submitToKey(key, new Processors.PlacePublisher(origin.id(), now))),
@@ -55,13 +63,17 @@ final class PlacementHandlers {
                                 m.config.placement().retryAfterSeconds());
                     }
                     m.metrics.placement("publish", "ok");
-                    Map<String, Object> out = base(key, "publish", chosen, rec.live());
-                    out.put("srtUrl", srtUrl(chosen, key, "publish"));
-                    String http = "http://" + hostForUrl(chosen) + ":" + chosen.httpPort();
-                    out.put("whipUrl", http + "/whip/" + key);
-                    out.put("publishPageUrl", http + "/publish/" + key);
-                    Api.send(ctx, 200, out);
+                    Api.send(ctx, 200, publishAnswer(key, chosen, rec.live()));
                 });
+    }
+
+    private Map<String, Object> publishAnswer(String key, NodeRecord origin, boolean live) {
+        Map<String, Object> out = base(key, "publish", origin, live);
+        out.put("srtUrl", srtUrl(origin, key, "publish"));
+        String http = "http://" + hostForUrl(origin) + ":" + origin.httpPort();
+        out.put("whipUrl", http + "/whip/" + key);
+        out.put("publishPageUrl", http + "/publish/" + key);
+        return out;
     }
 
     /** The origin a stream is on (live, or placed within the pending window), if it is still in service. */

@@ -112,7 +112,7 @@ public final class Placer {
         NodeRecord best = null;
         long bestLoad = Long.MAX_VALUE;
         long now = System.currentTimeMillis();
-        for (String id : ringNodes(region == null ? anyRegion(NodeRole.ORIGIN) : NodeRole.ORIGIN + "/" + region)) {
+        for (String id : ringNodes(region == null ? anyRegion(NodeRole.ORIGIN) : group(NodeRole.ORIGIN, region))) {
             NodeRecord n = nodes.get(id);
             if (n == null || n.state() != NodeState.INSERVICE || overBandwidth(n)) {
                 continue;
@@ -137,7 +137,7 @@ public final class Placer {
 
     private NodeRecord hashed(NodeRole role, String stream, String region, boolean crossRegion, Set<String> exclude) {
         Rings r = rings();
-        String group = role + "/" + region;
+        String group = group(role, region);
         NodeRecord chosen = pick(r.byGroup.get(group), group, stream, exclude);
         if (chosen == null && crossRegion) {
             String any = anyRegion(role);
@@ -199,12 +199,37 @@ public final class Placer {
         return n.role() == NodeRole.ORIGIN ? n.load().publishers() : n.load().subscribers();
     }
 
+    /** Group keys are cached: building them per request and per pending entry showed up in profiles. */
+    private static final ConcurrentHashMap<String, String>[] GROUP_KEYS = groupKeyTables();
+    private static final String[] ANY_REGION = anyRegionKeys();
+
+    @SuppressWarnings("unchecked")
+    private static ConcurrentHashMap<String, String>[] groupKeyTables() {
+        ConcurrentHashMap<String, String>[] t = new ConcurrentHashMap[NodeRole.values().length];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = new ConcurrentHashMap<>();
+        }
+        return t;
+    }
+
+    private static String[] anyRegionKeys() {
+        String[] keys = new String[NodeRole.values().length];
+        for (NodeRole r : NodeRole.values()) {
+            keys[r.ordinal()] = r + "/*";
+        }
+        return keys;
+    }
+
+    private static String group(NodeRole role, String region) {
+        return GROUP_KEYS[role.ordinal()].computeIfAbsent(region, r -> role + "/" + r);
+    }
+
     private static String group(NodeRecord n) {
-        return n.role() + "/" + n.region();
+        return group(n.role(), n.region());
     }
 
     private static String anyRegion(NodeRole role) {
-        return role + "/*";
+        return ANY_REGION[role.ordinal()];
     }
 
     /** This member's recent placements per node, to share with the others. */

@@ -23,7 +23,7 @@ import java.util.function.BiConsumer;
  * the copy sees them a moment later.
  *
  * <p>Events can be lost when a member dies mid-migration, so {@link #resync} re-reads the whole map;
- * the stream manager calls it when the membership changes and periodically.
+ * the stream manager calls it when the membership changes and every 5 minutes.
  */
 public final class LocalView<K, V> implements EntryAddedListener<K, V>, EntryUpdatedListener<K, V>,
         EntryRemovedListener<K, V>, EntryEvictedListener<K, V>, EntryExpiredListener<K, V>, MapClearedListener,
