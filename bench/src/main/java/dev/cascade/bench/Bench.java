@@ -83,6 +83,23 @@ final class Bench {
         return p;
     }
 
+    /** Every sample of a Prometheus text exposition, by its full name with labels ({@code x_total{a="b",}}). */
+    static Map<String, Double> prometheusSamples(String body) {
+        Map<String, Double> out = new java.util.HashMap<>();
+        for (String line : body.split("\n")) {
+            if (line.isEmpty() || line.startsWith("#")) {
+                continue;
+            }
+            int space = line.lastIndexOf(' ');
+            try {
+                out.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
+            } catch (NumberFormatException e) {
+                // NaN and friends: skip
+            }
+        }
+        return out;
+    }
+
     static void stop(Process p) {
         if (p == null) {
             return;

@@ -109,19 +109,10 @@ final class CascadeNode implements AutoCloseable {
     /** Every series of /metrics summed by metric name (labels dropped). */
     Map<String, Double> metricTotals() throws IOException {
         Map<String, Double> out = new HashMap<>();
-        for (String line : get("/metrics").body().split("\n")) {
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int brace = line.indexOf('{');
-            int space = line.lastIndexOf(' ');
-            String name = brace >= 0 && brace < space ? line.substring(0, brace) : line.substring(0, space);
-            try {
-                out.merge(name, Double.parseDouble(line.substring(space + 1)), Double::sum);
-            } catch (NumberFormatException e) {
-                // NaN and friends: skip
-            }
-        }
+        Bench.prometheusSamples(get("/metrics").body()).forEach((sample, value) -> {
+            int brace = sample.indexOf('{');
+            out.merge(brace >= 0 ? sample.substring(0, brace) : sample, value, Double::sum);
+        });
         return out;
     }
 

@@ -114,19 +114,7 @@ final class ManagerMember implements AutoCloseable {
 
     /** Every sample of /metrics, by its full name with labels (e.g. {@code x_total{a="b",}}). */
     Map<String, Double> metrics() throws IOException {
-        Map<String, Double> out = new HashMap<>();
-        for (String line : get("/metrics", null).body().split("\n")) {
-            if (line.isEmpty() || line.startsWith("#")) {
-                continue;
-            }
-            int space = line.lastIndexOf(' ');
-            try {
-                out.put(line.substring(0, space), Double.parseDouble(line.substring(space + 1)));
-            } catch (NumberFormatException e) {
-                // NaN and friends: skip
-            }
-        }
-        return out;
+        return Bench.prometheusSamples(get("/metrics", null).body());
     }
 
     long pid() {

@@ -88,15 +88,33 @@ public final class Api {
 
     public Router router(io.vertx.core.Vertx vertx) {
         Router router = Router.router(vertx);
+        // Every answer is counted here, once: by endpoint (the OpenAPI path, "other" for none) and
+        // status, and a problem also by its type.
+        router.route().handler(ctx -> {
+            ctx.addHeadersEndHandler(v -> {
+                String endpoint = ctx.get("endpoint");
+                m.metrics.request(endpoint == null ? "other" : endpoint, ctx.response().getStatusCode());
+                String problem = ctx.get("problem");
+                if (problem != null) {
+                    m.metrics.rejected(problem);
+                }
+            });
+            ctx.next();
+        });
         BodyHandler body = BodyHandler.create(false).setBodyLimit(m.config.http().maxBodyBytes());
         for (Endpoint e : endpoints()) {
             String vertxPath = PREFIX + e.path().replaceAll("\\{([A-Za-z]+)\\}", ":$1");
+            // Its own route, ahead of the body handler (which must come first on a route), so a body
+            // refused for its size is still counted under its endpoint.
+            router.route(e.method(), vertxPath).handler(ctx -> {
+                ctx.put("endpoint", e.path());
+                ctx.next();
+            });
             var route = router.route(e.method(), vertxPath);
             if (e.method() == HttpMethod.POST || e.method() == HttpMethod.PUT) {
                 route.handler(body).handler(Api::requireJson);
             }
             route.handler(ctx -> authorize(ctx, e)).handler(ctx -> {
-                ctx.put("endpoint", e.path());
                 try {
                     e.handler().handle(ctx);
                 } catch (ApiException ex) {
@@ -233,17 +251,13 @@ public final class Api {
 
     // ------------------------------------------------------------------ helpers for handlers
 
-    /** Writes an RFC 9457 problem and counts it. */
+    /** Writes an RFC 9457 problem (counted by the router's end handler). */
     static void problem(RoutingContext ctx, ApiException e) {
         HttpServerResponse r = ctx.response();
         if (r.ended()) {
             return;
         }
-        Object mgr = ctx.vertx().getOrCreateContext().get("manager");
-        if (mgr instanceof StreamManager sm) {
-            sm.metrics.rejected(e.slug());
-            sm.metrics.request(endpoint(ctx), e.status());
-        }
+        ctx.put("problem", e.slug());
         if (e.retryAfterSeconds() != null) {
             r.putHeader("Retry-After", Integer.toString(e.retryAfterSeconds()));
         }
@@ -257,21 +271,12 @@ public final class Api {
     }
 
     static void send(RoutingContext ctx, int status, Object body) {
-        Object mgr = ctx.vertx().getOrCreateContext().get("manager");
-        if (mgr instanceof StreamManager sm) {
-            sm.metrics.request(endpoint(ctx), status);
-        }
         HttpServerResponse r = ctx.response().setStatusCode(status);
         if (body == null) {
             r.end();
         } else {
             r.putHeader("content-type", "application/json").end(Json.write(body));
         }
-    }
-
-    private static String endpoint(RoutingContext ctx) {
-        String e = ctx.get("endpoint");
-        return e == null ? "other" : e;
     }
 
     /** Completes a handler from a cluster call: the value is written, a failure becomes a problem. */
@@ -364,7 +369,6 @@ public final class Api {
 
         @Override
         public void start(Promise<Void> started) {
-            context.put("manager", m);
             Router router = new Api(m).router(vertx);
             vertx.createHttpServer(new io.vertx.core.http.HttpServerOptions().setTcpNoDelay(true))
                     .requestHandler(router)

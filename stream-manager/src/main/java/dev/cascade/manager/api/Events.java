@@ -35,7 +35,6 @@ final class Events {
         r.write(event());
         listeners.add(r);
         r.closeHandler(v -> listeners.remove(r));
-        m.metrics.request("/events", 200);
         if (timer < 0) {
             timer = ctx.vertx().setPeriodic(1000, id -> tick(ctx.vertx(), id));
         }

@@ -71,7 +71,7 @@ public final class Json {
         } catch (ValueInstantiationException e) {
             Throwable cause = e.getCause();
             if (cause instanceof InvalidValueException iv) {
-                String prefix = parentPath(e);
+                String prefix = path(e); // the object whose constructor refused; the field is in the message
                 throw ApiException.invalidValue((prefix.isEmpty() ? "" : prefix + ".") + iv.getMessage());
             }
             throw ApiException.invalidValue(path(e) + ": " + (cause != null ? cause.getMessage() : e.getOriginalMessage()));
@@ -123,10 +123,5 @@ public final class Json {
         return e.getPath().stream()
                 .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
                 .collect(Collectors.joining(".")).replace(".[", "[");
-    }
-
-    /** The path to the object whose constructor refused, without the constructor's own (absent) field. */
-    private static String parentPath(JsonMappingException e) {
-        return path(e);
     }
 }

@@ -96,7 +96,23 @@ public final class BoundedLoad {
         if (count == 0) {
             return null;
         }
-        long limit = limit(balanceFactor, total, count);
+        return place(ring, key, total, count, load, capacity, balanceFactor, eligible);
+    }
+
+    /**
+     * As {@link #place(HashRing, String, ToLongFunction, ToLongFunction, double, Predicate)}, with
+     * the total load and the node count the limit is computed over given by the caller. The stream
+     * manager keeps each ring's total up to date as loads change instead of summing the ring per
+     * request; its average is over every in-service node of the ring, including one that is
+     * ineligible for this request (excluded by the asking node, or at its bandwidth cap), since such a
+     * node still carries its load.
+     */
+    public static String place(HashRing ring, String key, long totalLoad, int nodes, ToLongFunction<String> load,
+                               ToLongFunction<String> capacity, double balanceFactor, Predicate<String> eligible) {
+        if (nodes == 0) {
+            return null;
+        }
+        long limit = limit(balanceFactor, totalLoad, nodes);
         return ring.first(key, node -> {
             if (!eligible.test(node)) {
                 return false;

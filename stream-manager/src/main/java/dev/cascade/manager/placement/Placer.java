@@ -74,6 +74,9 @@ public final class Placer {
             reportedByGroup.computeIfAbsent(group(now), k -> new LongAdder()).add(r);
             reportedByGroup.computeIfAbsent(anyRegion(now.role()), k -> new LongAdder()).add(r);
         }
+        if (now == null && old != null) {
+            ownByNode.forget(old.id()); // the node was forgotten: its counts with it
+        }
         if (old == null || now == null || old.state() != now.state() || old.role() != now.role()
                 || !old.region().equals(now.region())) {
             membershipVersion.incrementAndGet();
@@ -157,25 +160,22 @@ public final class Placer {
         LongAdder reported = reportedByGroup.get(group);
         Long others = othersByGroup.get(group);
         long total = (reported == null ? 0 : reported.sum()) + ownByGroup.get(group, now) + (others == null ? 0 : others);
-        long limit = BoundedLoad.limit(balanceFactor, total, ring.size());
-        NodeRecord[] found = new NodeRecord[1];
-        ring.first(stream, id -> {
-            if (exclude.contains(id)) {
-                return false;
-            }
-            NodeRecord n = nodes.get(id);
-            if (n == null || n.state() != NodeState.INSERVICE || overBandwidth(n)) {
-                return false;
-            }
-            long load = n.load().subscribers() + pending(id, now);
-            int cap = n.capacity().maxSubscribers();
-            if (load >= limit || (cap > 0 && load >= cap)) {
-                return false;
-            }
-            found[0] = n;
-            return true;
-        });
-        return found[0];
+        String id = BoundedLoad.place(ring, stream, total, ring.size(),
+                node -> subscribersOf(nodes.get(node), now),
+                node -> {
+                    NodeRecord n = nodes.get(node);
+                    return n == null ? 0 : n.capacity().maxSubscribers();
+                }, balanceFactor,
+                node -> {
+                    NodeRecord n = nodes.get(node);
+                    return !exclude.contains(node) && n != null && n.state() == NodeState.INSERVICE && !overBandwidth(n);
+                });
+        return id == null ? null : nodes.get(id);
+    }
+
+    /** Reported plus pending; a node removed since the eligibility check counts as full. */
+    private long subscribersOf(NodeRecord n, long now) {
+        return n == null ? Long.MAX_VALUE : n.load().subscribers() + pending(n.id(), now);
     }
 
     private long pending(String id, long now) {

@@ -10,7 +10,6 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import dev.cascade.manager.config.ManagerConfig;
 import java.util.HashMap;
-import java.util.function.BiConsumer;
 
 /**
  * This process's Hazelcast member and the cluster maps it shares with the other stream managers.
@@ -99,10 +98,6 @@ public final class ClusterState implements AutoCloseable {
 
     public Member localMember() {
         return hz.getCluster().getLocalMember();
-    }
-
-    public LocalView<String, NodeRecord> nodeView(BiConsumer<NodeRecord, NodeRecord> onChange) {
-        return new LocalView<>(nodes, onChange).start();
     }
 
     @Override

@@ -144,18 +144,6 @@ public final class Processors {
         }
     }
 
-    /** Some node still carries the stream: it is not idle. */
-    public record Seen(Instant now) implements EntryProcessor<String, StreamRecord, Void> {
-        @Override
-        public Void process(Map.Entry<String, StreamRecord> entry) {
-            StreamRecord s = entry.getValue();
-            if (s != null) {
-                entry.setValue(new StreamRecord(s.key(), s.origin(), s.live(), s.placedAt(), now));
-            }
-            return null;
-        }
-    }
-
     /** Forgets an idle stream unless something touched it since the janitor looked. */
     public record ForgetStream(Instant seenAtSeen, Instant placedAtSeen) implements EntryProcessor<String, StreamRecord, Boolean> {
         @Override

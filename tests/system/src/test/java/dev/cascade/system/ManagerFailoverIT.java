@@ -96,17 +96,18 @@ class ManagerFailoverIT {
         System.out.printf("with real nodes live: placement answered by both survivors %.2f s after the kill%n", seconds);
         assertThat(seconds).isLessThan(3.0);
 
-        // Every node's heartbeats moved to a surviving manager, so none goes FAILED.
-        Await.until("every node heartbeats to a survivor", 20, () -> {
+        // Every node's heartbeats moved to a surviving manager: each heartbeats past the moment its
+        // silence would have made it FAILED (nodes.heartbeatTimeoutMs = 4 s after the kill).
+        long bytes = viewer.bytesReceived.get();
+        Instant failedBy = killedAt.plusMillis(4000 + 500);
+        Await.until("every node heartbeats to a survivor past the heartbeat timeout", 30, () -> {
             for (JsonNode n : survivor.http.get("/nodes", ManagerProcess.ADMIN_KEY).json().path("items")) {
-                if (Instant.parse(n.path("lastHeartbeatAt").asText()).isBefore(killedAt.plusSeconds(1))) {
+                if (Instant.parse(n.path("lastHeartbeatAt").asText()).isBefore(failedBy)) {
                     return false;
                 }
             }
             return true;
         });
-        long bytes = viewer.bytesReceived.get();
-        Thread.sleep(5000); // past nodes.heartbeatTimeoutMs: a node whose heartbeats were lost would now be FAILED
         for (ManagerProcess m : managers.subList(1, 3)) {
             assertThat(nodes(m)).isEqualTo(nodesBefore);
             assertThat(stream(m)).isEqualTo(streamBefore);
@@ -118,7 +119,9 @@ class ManagerFailoverIT {
     private static String nodes(ManagerProcess m) throws Exception {
         StringBuilder sb = new StringBuilder();
         for (JsonNode n : m.http.get("/nodes", ManagerProcess.ADMIN_KEY).json().path("items")) {
-            sb.append(n.path("id").asText()).append('=').append(n.path("state").asText()).append(' ');
+            // registeredAt and stateSince change if a node went FAILED and registered again meanwhile
+            sb.append(n.path("id").asText()).append('=').append(n.path("state").asText()).append(" registered ")
+                    .append(n.path("registeredAt").asText()).append(" since ").append(n.path("stateSince").asText()).append('\n');
         }
         return sb.toString();
     }

@@ -260,10 +260,15 @@ class ManagerClientTest {
         await("unreachable", Duration.ofSeconds(3), () -> client.status().state() == State.UNREACHABLE);
         assertThat(client.status().detail()).contains(a, b);
         assertThat(client.status().url()).isIn(a, b);
-        Thread.sleep(1500);
-        // Rounds at 0, +100, +200, +400, +800 ms (then 1.6 s): about 5 in 1.5 s; a fixed 100 ms would make 15.
-        double rounds = requests("register", "unreachable") / 2;
-        assertThat(rounds).isBetween(3.0, 8.0);
+        // Each round tries both URLs. Rounds are 100, 200, 400, 800 ms apart (then 1.6 s), so the four
+        // delays after any round add up to at least 1.5 s (a fixed 100 ms retry: 0.4 s). A lower bound
+        // only: a slow machine makes the gap longer, never shorter.
+        await("first round", Duration.ofSeconds(5), () -> requests("register", "unreachable") >= 2);
+        double seen = requests("register", "unreachable");
+        long first = System.nanoTime();
+        await("four more rounds", Duration.ofSeconds(20), () -> requests("register", "unreachable") >= seen + 8);
+        long gapMs = (System.nanoTime() - first) / 1_000_000;
+        assertThat(gapMs).as("four backoff delays, doubling from 100 ms").isGreaterThanOrEqualTo(1400);
     }
 
     @Test
