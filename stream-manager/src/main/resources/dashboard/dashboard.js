@@ -9,8 +9,11 @@
 // EventSource is CONNECTING; once it is CLOSED the page opens a new one after a backoff).
 // Five seconds without a snapshot also counts as an error.
 //
-// Rendering: rows are keyed (node id, stream key) and patched in place; a cell is rebuilt only
-// when what it shows changed. Text goes in with textContent and attributes only, never as HTML.
+// Rendering: rows are keyed (node id, stream key, deployment group/cloud, ...) and patched in
+// place; a cell is rebuilt only when what it shows changed. Text goes in with textContent and
+// attributes only, never as HTML. A row with a `detail` (a failed deployment's Terraform output)
+// gets a hidden full-width row under it, shown by the button in its 'expander' cell. The
+// autoscaling panel stays hidden while the snapshots have no `autoscaling` (an older manager).
 //
 // For tests (see clients/test/dashboard.mjs), the page keeps on <body>:
 //   data-connection   'needs-key' | 'connecting' | 'live' | 'reconnecting' | 'unauthorized'
@@ -18,9 +21,9 @@
 //   data-snapshot-time  the last snapshot's `time`
 // and the same in window.cascadeDashboard.
 import {
-  ARROW, DASH, NODE_COLUMNS, STREAM_COLUMNS, appendSample, backoffMs, cellSignature, clusterSummary,
-  diffKeys, eventsUrl, formatInt, formatMbps, fragmentWithoutKey, keyFromFragment, nodeRow, parseTime,
-  probeVerdict, sortNodes, sparklinePath, streamRow,
+  ARROW, CLOUD_COLUMNS, DASH, DECISION_COLUMNS, DEPLOYMENT_COLUMNS, EVENT_COLUMNS, NODE_COLUMNS, STREAM_COLUMNS,
+  appendSample, autoscalingView, backoffMs, cellSignature, clusterSummary, diffKeys, eventsUrl, formatInt, formatMbps,
+  fragmentWithoutKey, keyFromFragment, nodeRow, parseTime, probeVerdict, sortNodes, sparklinePath, streamRow,
 } from './render.js';
 
 const API = '/api/v1';
@@ -41,6 +44,7 @@ const ui = {
   sparkViewers: $('spark-viewers'), sparkMbps: $('spark-mbps'), members: $('members'),
   nodesTable: $('nodes-table'), nodesCount: $('nodes-count'), nodesEmpty: $('nodes-empty'),
   streamsTable: $('streams-table'), streamsCount: $('streams-count'), streamsEmpty: $('streams-empty'),
+  autoscaling: $('autoscaling'), autoscalingCount: $('autoscaling-count'), autoscalingChips: $('autoscaling-chips'),
   keygate: $('keygate'), keyForm: $('key-form'), keyInput: $('key-input'), keyRemember: $('key-remember'),
   keyMessage: $('key-message'),
 };
@@ -210,6 +214,10 @@ function onSnapshot(data) {
 let samples = [];
 const nodeRows = new Map();
 const streamRows = new Map();
+// the autoscaling panel's tables, each filled from the field of autoscalingView() of its name
+const scaleTables = [
+  ['deployments', DEPLOYMENT_COLUMNS], ['clouds', CLOUD_COLUMNS], ['events', EVENT_COLUMNS], ['decisions', DECISION_COLUMNS],
+].map(([name, columns]) => ({ name, columns, table: $(`${name}-table`), empty: $(`${name}-empty`), rows: new Map() }));
 
 function render(snapshot) {
   const t = parseTime(snapshot.time) ?? Date.now();
@@ -230,6 +238,7 @@ function render(snapshot) {
   setText(ui.streamsCount, streams.length ? String(streams.length) : '');
   ui.nodesEmpty.hidden = nodes.length > 0;
   ui.streamsEmpty.hidden = streams.length > 0;
+  renderAutoscaling(snapshot.autoscaling, t);
 
   setText(ui.updated, `Updated ${new Date(t).toLocaleTimeString([], { hour12: false })}`);
   const title = `Cascade \u00b7 ${summary.nodesTotal} nodes \u00b7 ${summary.liveStreams} live`;
@@ -302,6 +311,26 @@ function renderSummary(s) {
   });
 }
 
+function renderAutoscaling(autoscaling, t) {
+  const v = autoscalingView(autoscaling, t);
+  ui.autoscaling.hidden = v === null;
+  if (v === null) return;
+  for (const s of scaleTables) {
+    const rows = v[s.name];
+    patchRows(s.table.tBodies[0], s.rows, rows, s.columns);
+    s.empty.hidden = rows.length > 0;
+  }
+  setText(ui.autoscalingCount, v.summary.deployments ? String(v.summary.deployments) : '');
+  rebuildIfChanged(ui.autoscalingChips, v.summary.chips, () => v.summary.chips.map((c) => {
+    const chip = el('span', 'chip');
+    chip.dataset.tone = c.tone;
+    chip.dataset.chip = c.id;
+    chip.dataset.count = String(c.count);
+    chip.append(el('span', 'chip-count', formatInt(c.count)), el('span', 'chip-label', c.label));
+    return chip;
+  }));
+}
+
 function rebuildIfChanged(parent, model, build) {
   const sig = JSON.stringify(model);
   if (parent.cascadeSig === sig) return;
@@ -335,7 +364,12 @@ function ensureHead(table, columns) {
 function patchRows(tbody, rowMap, rows, columns) {
   ensureHead(tbody.parentElement, columns);
   const d = diffKeys([...rowMap.keys()], rows.map((r) => r.key));
-  for (const k of d.removed) { rowMap.get(k).remove(); rowMap.delete(k); }
+  for (const k of d.removed) {
+    const tr = rowMap.get(k);
+    if (tr.cascadeDetail) tr.cascadeDetail.remove();
+    tr.remove();
+    rowMap.delete(k);
+  }
   let prev = null;
   for (const row of rows) {
     let tr = rowMap.get(row.key);
@@ -352,6 +386,11 @@ function patchRows(tbody, rowMap, rows, columns) {
     const want = prev ? prev.nextSibling : tbody.firstChild;
     if (tr !== want) tbody.insertBefore(tr, want);
     prev = tr;
+    patchDetail(tr, row, columns.length);
+    if (tr.cascadeDetail) {
+      if (tr.nextSibling !== tr.cascadeDetail) tbody.insertBefore(tr.cascadeDetail, tr.nextSibling);
+      prev = tr.cascadeDetail;
+    }
   }
   // rows newly created sort after the rest of rowMap, so keep the Map in page order
   if (d.added.length || d.moved) {
@@ -369,6 +408,45 @@ function patchRow(tr, row) {
     if (row.tone) tr.dataset.tone = row.tone; else delete tr.dataset.tone;
   }
   row.cells.forEach((cell, i) => patchCell(tr.cells[i], cell));
+}
+
+/** The full-width row under `tr` that shows `row.detail` while `tr` is expanded; none without a detail. */
+function patchDetail(tr, row, span) {
+  let det = tr.cascadeDetail;
+  if (typeof row.detail !== 'string' || !row.detail) {
+    if (det) { det.remove(); tr.cascadeDetail = null; }
+    delete tr.dataset.expanded;
+    return;
+  }
+  if (!det) {
+    det = el('tr', 'detail');
+    const td = det.insertCell();
+    td.colSpan = span;
+    td.append(el('pre', 'detail-text'));
+    tr.cascadeDetail = det;
+  }
+  const pre = det.cells[0].firstChild;
+  if (pre.textContent !== row.detail) pre.textContent = row.detail;
+  det.hidden = !tr.dataset.expanded;
+}
+
+/** A cell's text and a button that shows or hides its row's detail row. */
+function fillExpander(td, cell) {
+  const button = el('button', 'more expander');
+  button.type = 'button';
+  const label = () => {
+    const open = Boolean(td.parentElement && td.parentElement.dataset.expanded);
+    button.textContent = open ? `hide ${cell.label}` : `show ${cell.label}`;
+    button.setAttribute('aria-expanded', String(open));
+  };
+  button.addEventListener('click', () => {
+    const tr = td.parentElement;
+    if (tr.dataset.expanded) delete tr.dataset.expanded; else tr.dataset.expanded = '1';
+    if (tr.cascadeDetail) tr.cascadeDetail.hidden = !tr.dataset.expanded;
+    label();
+  });
+  label();
+  td.replaceChildren(el('span', 'expander-text', cell.text), button);
 }
 
 function patchCell(td, cell) {
@@ -398,6 +476,9 @@ function patchCell(td, cell) {
     }
     case 'route':
       fillRoute(td, cell);
+      break;
+    case 'expander':
+      fillExpander(td, cell);
       break;
     default:
       td.textContent = cell.text;
@@ -451,6 +532,10 @@ ensureHead(ui.nodesTable, NODE_COLUMNS);
 ensureHead(ui.streamsTable, STREAM_COLUMNS);
 ui.nodesEmpty.hidden = true;
 ui.streamsEmpty.hidden = true;
+for (const s of scaleTables) {
+  ensureHead(s.table, s.columns);
+  s.empty.hidden = true;
+}
 
 const initial = takeKeyFromFragment();
 if (initial) {

@@ -3,9 +3,10 @@
 // (clients/test/unit/dashboard.test.mjs) run them as they are; dashboard.js puts the results
 // on the page.
 //
-// A view model row is { key, attrs: {data-*: string}, tone, cells: [Cell] }, and a Cell is
-// { col, text, value?, tone?, title?, kind? } where kind is 'text' (default), 'badge', 'bar'
-// (with `fraction`) or 'route' (with `chains`).
+// A view model row is { key, attrs: {data-*: string}, tone, cells: [Cell], detail? }, and a
+// Cell is { col, text, value?, tone?, title?, kind? } where kind is 'text' (default), 'badge',
+// 'bar' (with `fraction`), 'route' (with `chains`) or 'expander' (text plus a button that shows
+// the row's `detail`, a preformatted text, in a full-width row under it).
 
 export const ARROW = '\u2192';
 export const DASH = '\u2014';
@@ -415,3 +416,298 @@ export function clusterSummary(snapshot) {
 }
 
 function r2(x) { return Math.round(x * 100) / 100; }
+
+// --- autoscaling --------------------------------------------------------------------------
+// The snapshot's `autoscaling` object: {decisions (newest first), deployments, scheduledEvents
+// (by start), clouds}. Snapshots of an older stream manager have none: autoscalingView(null)
+// is null and the page shows no autoscaling panel.
+
+const pad2 = (x) => String(x).padStart(2, '0');
+const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** A duration given in ms: "420 ms" below a second, then as formatAge ("1.5 s", "3m 05s"). */
+export function formatMillis(ms) {
+  if (!isNum(ms)) return DASH;
+  return ms < 1000 ? `${Math.max(0, Math.round(ms))} ms` : formatAge(ms);
+}
+
+/**
+ * A wall-clock time, in this browser's time zone (or UTC with {utc: true}), as short as `nowMs`
+ * allows: "20:00" on the same day, "Fri 21 Nov 20:00" in the same year, "21 Nov 2027 20:00".
+ */
+export function formatClock(ms, nowMs, { utc = false } = {}) {
+  if (!isNum(ms)) return DASH;
+  const parts = (t) => {
+    const d = new Date(t);
+    return utc
+      ? { y: d.getUTCFullYear(), mo: d.getUTCMonth(), day: d.getUTCDate(), wd: d.getUTCDay(), h: d.getUTCHours(), mi: d.getUTCMinutes() }
+      : { y: d.getFullYear(), mo: d.getMonth(), day: d.getDate(), wd: d.getDay(), h: d.getHours(), mi: d.getMinutes() };
+  };
+  const p = parts(ms);
+  const clock = `${pad2(p.h)}:${pad2(p.mi)}`;
+  const now = isNum(nowMs) ? parts(nowMs) : null;
+  if (now && now.y === p.y && now.mo === p.mo && now.day === p.day) return clock;
+  if (now && now.y === p.y) return `${WEEKDAYS[p.wd]} ${p.day} ${MONTHS[p.mo]} ${clock}`;
+  return `${p.day} ${MONTHS[p.mo]} ${p.y} ${clock}`;
+}
+
+/** Time until something, rounded up: "in 42 s", "in 5 min", "in 2h 07m", "in 3d 4h"; "now" when due. */
+export function formatIn(ms) {
+  if (!isNum(ms)) return DASH;
+  if (ms <= 0) return 'now';
+  if (ms < 60000) return `in ${Math.ceil(ms / 1000)} s`;
+  if (ms < 3600000) return `in ${Math.ceil(ms / 60000)} min`;
+  const m = Math.ceil(ms / 60000);
+  if (m < 1440) return `in ${Math.floor(m / 60)}h ${pad2(m % 60)}m`;
+  const h = Math.ceil(ms / 3600000);
+  return `in ${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+/** The colour of a scale decision's action; APPLY_FAILED and BLOCKED are the alarming ones. */
+export function actionTone(action) {
+  switch (action) {
+    case 'SCALE_OUT': return 'info';
+    case 'APPLIED': return 'ok';
+    case 'DRAIN': case 'REPLACE': case 'FAILOVER': return 'warn';
+    case 'APPLY_FAILED': case 'BLOCKED': return 'bad';
+    case 'TERMINATE': return 'off';
+    default: return 'unknown';
+  }
+}
+
+/** "SCALE_OUT" -> "scale out". */
+export function actionLabel(action) {
+  return typeof action === 'string' && action ? action.toLowerCase().replace(/_/g, ' ') : DASH;
+}
+
+export function deploymentTone(status) {
+  switch (status) {
+    case 'APPLIED': return 'ok';
+    case 'PENDING': case 'APPLYING': return 'info';
+    case 'FAILED': return 'bad';
+    default: return 'unknown';
+  }
+}
+
+export const DECISION_COLUMNS = [
+  { col: 'age', label: 'Age', numeric: true, title: 'Time since the decision' },
+  { col: 'group', label: 'Group' },
+  { col: 'rule', label: 'Rule', title: 'role/region of the node-group rule; \u2014 for a whole deployment' },
+  { col: 'cloud', label: 'Cloud' },
+  { col: 'action', label: 'Action' },
+  { col: 'count', label: 'Count', numeric: true, title: 'The rule\'s node count before \u2192 after (draining nodes not counted)' },
+  { col: 'nodes', label: 'Nodes' },
+  { col: 'reason', label: 'Reason' },
+];
+
+export const DEPLOYMENT_COLUMNS = [
+  { col: 'group', label: 'Group' },
+  { col: 'cloud', label: 'Cloud' },
+  { col: 'status', label: 'Status' },
+  { col: 'generation', label: 'Generation', numeric: true, title: 'Applied / desired generation' },
+  { col: 'nodes', label: 'Nodes', numeric: true, title: 'Nodes in service / nodes wanted' },
+  { col: 'lastApply', label: 'Last apply', numeric: true, title: 'How long the last successful apply took' },
+  { col: 'message', label: 'Message' },
+];
+
+export const EVENT_COLUMNS = [
+  { col: 'name', label: 'Event' },
+  { col: 'group', label: 'Group' },
+  { col: 'start', label: 'Start', title: 'In this browser\'s time zone' },
+  { col: 'end', label: 'End', title: 'In this browser\'s time zone' },
+  { col: 'when', label: 'When' },
+  { col: 'viewers', label: 'Viewers', numeric: true, title: 'Expected viewers' },
+  { col: 'publishers', label: 'Pub', numeric: true, title: 'Expected publishers' },
+  { col: 'region', label: 'Region' },
+  { col: 'recurrence', label: 'Repeats', title: 'Cron expression (minute hour day month weekday) and its time zone' },
+];
+
+export const CLOUD_COLUMNS = [
+  { col: 'cloud', label: 'Cloud' },
+  { col: 'health', label: 'Health' },
+  { col: 'failingUntil', label: 'Failing until', title: 'New nodes go to the next cloud of their rule until then' },
+  { col: 'slowestBoot', label: 'Slowest boot', numeric: true, title: 'The longest of the recent boot times (asked for \u2192 in service)' },
+  { col: 'boots', label: 'Boots', numeric: true, title: 'Boot times measured' },
+  { col: 'lastError', label: 'Last error' },
+];
+
+const MAX_DECISIONS = 50;
+const NODES_SHOWN = 3;
+const str = (v) => (typeof v === 'string' ? v : '');
+const list = (v) => (Array.isArray(v) ? v.filter((x) => x && typeof x === 'object') : []);
+
+/** A key for a decision (they carry no id); repeats of the same key get "#2", "#3", ... */
+function decisionKeys(decisions) {
+  const seen = new Map();
+  return decisions.map((d) => {
+    const base = [str(d.at), str(d.group), str(d.rule), str(d.cloud), str(d.action), d.from, d.to,
+      (Array.isArray(d.nodes) ? d.nodes : []).join(',')].join('|');
+    const n = (seen.get(base) ?? 0) + 1;
+    seen.set(base, n);
+    return n === 1 ? base : `${base}#${n}`;
+  });
+}
+
+/** One scale decision as a table row; its age is measured against `nowMs`. */
+export function decisionRow(d, nowMs, key) {
+  const at = parseTime(d.at);
+  const age = at !== null && isNum(nowMs) ? Math.max(0, nowMs - at) : null;
+  const action = str(d.action) || 'UNKNOWN';
+  const tone = actionTone(action);
+  const nodes = (Array.isArray(d.nodes) ? d.nodes : []).filter((n) => typeof n === 'string' && n);
+  const more = nodes.length - NODES_SHOWN;
+  const count = isNum(d.from) && isNum(d.to) ? `${formatInt(d.from)} ${ARROW} ${formatInt(d.to)}` : DASH;
+  return {
+    key,
+    attrs: { 'data-decision': key, 'data-action': action },
+    tone: tone === 'bad' ? 'bad' : '',
+    cells: [
+      { col: 'age', text: formatAge(age), value: age, title: at !== null ? new Date(at).toISOString() : '' },
+      { col: 'group', text: text(d.group) },
+      { col: 'rule', text: text(d.rule), title: str(d.rule) ? '' : 'The whole deployment' },
+      { col: 'cloud', text: text(d.cloud) },
+      { col: 'action', text: actionLabel(action), kind: 'badge', tone },
+      { col: 'count', text: count, value: isNum(d.to) ? d.to : null },
+      { col: 'nodes', text: nodes.length ? nodes.slice(0, NODES_SHOWN).join(', ') + (more > 0 ? ` +${more} more` : '') : DASH,
+        value: nodes.length, title: more > 0 ? nodes.join('\n') : '' },
+      { col: 'reason', text: text(d.reason), title: str(d.reason) },
+    ],
+  };
+}
+
+/** One deployment (a group on a cloud) as a table row; a deployment with Terraform output can show it. */
+export function deploymentRow(d, nowMs) {
+  const group = str(d.group);
+  const cloud = str(d.cloud);
+  const key = `${group}/${cloud}`;
+  const status = str(d.status) || 'UNKNOWN';
+  const nodes = list(d.nodes);
+  const ready = nodes.filter((n) => parseTime(n.readyAt) !== null).length;
+  const removing = (Array.isArray(d.removing) ? d.removing : []).length;
+  const behind = isNum(d.generation) && isNum(d.appliedGeneration) && d.appliedGeneration < d.generation;
+  const ago = (iso) => { const t = parseTime(iso); return t !== null && isNum(nowMs) ? `${formatAge(nowMs - t)} ago` : null; };
+  const statusTitle = [
+    ago(d.updatedAt) && `changed ${ago(d.updatedAt)}`, ago(d.appliedAt) && `last applied ${ago(d.appliedAt)}`,
+    ago(d.failedAt) && `last failed ${ago(d.failedAt)}`, isNum(d.attempts) && d.attempts > 0 ? `${d.attempts} attempt${d.attempts === 1 ? '' : 's'}` : null,
+  ].filter(Boolean).join('\n');
+  const nodeTitle = nodes.map((n) => `${str(n.id)}${n.role ? ` ${String(n.role).toLowerCase()}` : ''}${n.region ? ` ${n.region}` : ''}: `
+    + `${parseTime(n.readyAt) !== null ? 'in service' : 'starting'}${n.address ? ` at ${n.address}` : ''}`);
+  if (removing) nodeTitle.push(`removing: ${d.removing.join(', ')}`);
+  const applied = isNum(d.lastApplyMs) && (d.lastApplyMs > 0 || parseTime(d.appliedAt) !== null);
+  const output = str(d.output).replace(/\s+$/, '');
+  return {
+    key,
+    attrs: { 'data-deployment': key, 'data-status': status },
+    tone: '',
+    cells: [
+      { col: 'group', text: text(group) },
+      { col: 'cloud', text: text(cloud) },
+      { col: 'status', text: status, kind: 'badge', tone: deploymentTone(status), title: statusTitle },
+      { col: 'generation', text: `${formatInt(d.appliedGeneration)}/${formatInt(d.generation)}`,
+        value: isNum(d.appliedGeneration) ? d.appliedGeneration : null, tone: behind ? 'warn' : '',
+        title: behind ? `generation ${d.generation} is not applied yet` : '' },
+      { col: 'nodes', text: `${ready}/${nodes.length}${removing ? ` \u2212${removing}` : ''}`, value: nodes.length,
+        title: nodeTitle.join('\n') },
+      { col: 'lastApply', text: applied ? formatMillis(d.lastApplyMs) : DASH, value: applied ? d.lastApplyMs : null },
+      { col: 'message', text: text(d.message), title: str(d.message), kind: output ? 'expander' : 'text', label: 'output' },
+    ],
+    ...(output ? { detail: output } : {}),
+  };
+}
+
+/**
+ * Where a scheduled event stands at `nowMs`: 'upcoming' ("in 5 min"), 'live', 'ended', or
+ * 'recurring' (a repeating event past its first occurrence: the next is a cron time).
+ */
+export function eventPhase(ev, nowMs) {
+  const start = parseTime(ev.start);
+  const end = parseTime(ev.end);
+  if (start === null || end === null || !isNum(nowMs)) return { phase: 'unknown', text: DASH, tone: 'unknown', title: '' };
+  if (nowMs < start) return { phase: 'upcoming', text: formatIn(start - nowMs), tone: 'info', title: `lasts ${formatAge(end - start)}` };
+  if (nowMs < end) return { phase: 'live', text: 'live', tone: 'live', title: `ends ${formatIn(end - nowMs)}` };
+  if (str(ev.recurrence)) {
+    return { phase: 'recurring', text: 'repeats', tone: 'info', title: `the first occurrence ended ${formatAge(nowMs - end)} ago; it repeats at ${ev.recurrence}` };
+  }
+  return { phase: 'ended', text: 'ended', tone: 'off', title: `ended ${formatAge(nowMs - end)} ago` };
+}
+
+/** One scheduled event as a table row; times in this browser's zone (UTC with {utc: true}). */
+export function eventRow(ev, nowMs, { utc = false } = {}) {
+  const start = parseTime(ev.start);
+  const end = parseTime(ev.end);
+  const p = eventPhase(ev, nowMs);
+  const tz = str(ev.timeZone) || 'UTC';
+  const count = (col, v) => ({ col, text: formatInt(v), value: isNum(v) ? v : null });
+  return {
+    key: str(ev.id),
+    attrs: { 'data-event': str(ev.id), 'data-phase': p.phase },
+    tone: p.phase === 'ended' ? 'off' : '',
+    cells: [
+      { col: 'name', text: str(ev.name) || str(ev.id) || DASH, title: str(ev.id) },
+      { col: 'group', text: text(ev.group) },
+      { col: 'start', text: formatClock(start, nowMs, { utc }), value: start, title: str(ev.start) },
+      { col: 'end', text: formatClock(end, nowMs, { utc }), value: end, title: str(ev.end) },
+      { col: 'when', text: p.text, kind: 'badge', tone: p.tone, title: p.title },
+      count('viewers', ev.expectedViewers),
+      count('publishers', ev.expectedPublishers),
+      { col: 'region', text: str(ev.region) || 'all', title: str(ev.region) ? '' : 'Spread over the group\'s regions' },
+      { col: 'recurrence', text: str(ev.recurrence) ? `${ev.recurrence} ${tz}` : DASH, title: str(ev.recurrence) ? `cron, in ${tz}` : 'Once' },
+    ],
+  };
+}
+
+/** One cloud's health as a table row: failing (until when), its slowest recent boot. */
+export function cloudRow(c, nowMs, { utc = false } = {}) {
+  const until = parseTime(c.failingUntil);
+  const failing = until !== null && isNum(nowMs) && until > nowMs;
+  const boots = (Array.isArray(c.bootMillis) ? c.bootMillis : []).filter(isNum);
+  const slowest = boots.length ? Math.max(...boots) : null;
+  return {
+    key: str(c.cloud),
+    attrs: { 'data-cloud': str(c.cloud), 'data-failing': String(failing) },
+    tone: '',
+    cells: [
+      { col: 'cloud', text: text(c.cloud) },
+      { col: 'health', text: failing ? 'failing' : 'ok', kind: 'badge', tone: failing ? 'bad' : 'ok' },
+      { col: 'failingUntil', text: failing ? `${formatClock(until, nowMs, { utc })} (${formatIn(until - nowMs)})` : DASH,
+        value: failing ? until : null, tone: failing ? 'bad' : '', title: str(c.failingUntil) },
+      { col: 'slowestBoot', text: formatMillis(slowest), value: slowest,
+        title: boots.length ? `recent boots: ${boots.map(formatMillis).join(', ')}` : 'No boot measured yet' },
+      { col: 'boots', text: formatInt(boots.length), value: boots.length },
+      { col: 'lastError', text: text(c.lastError), title: str(c.lastError), tone: failing && str(c.lastError) ? 'warn' : '' },
+    ],
+  };
+}
+
+/**
+ * The autoscaling panel's view model, or null when the snapshot has no `autoscaling` (an older
+ * stream manager). Rows are keyed (decision key, group/cloud, event id, cloud name; entries
+ * without theirs are skipped, repeats keep the first); at most 50 decisions, newest first as
+ * sent. `summary` feeds the chips in the panel's head.
+ */
+export function autoscalingView(a, nowMs, { utc = false } = {}) {
+  if (!a || typeof a !== 'object' || Array.isArray(a)) return null;
+  const unique = (rows) => {
+    const seen = new Set();
+    return rows.filter((r) => typeof r.key === 'string' && r.key && !seen.has(r.key) && seen.add(r.key));
+  };
+  const ds = list(a.decisions).slice(0, MAX_DECISIONS);
+  const keys = decisionKeys(ds);
+  const decisions = ds.map((d, i) => decisionRow(d, nowMs, keys[i]));
+  const deployments = unique(list(a.deployments).filter((d) => str(d.group) && str(d.cloud)).map((d) => deploymentRow(d, nowMs))).sort((x, y) => naturalCompare(x.key, y.key));
+  const events = unique(list(a.scheduledEvents).map((e) => eventRow(e, nowMs, { utc })));
+  const clouds = unique(list(a.clouds).map((c) => cloudRow(c, nowMs, { utc }))).sort((x, y) => naturalCompare(x.key, y.key));
+  const status = (s) => deployments.filter((r) => r.attrs['data-status'] === s).length;
+  const chips = [
+    { id: 'failed', count: status('FAILED'), label: 'failed', tone: 'bad' },
+    { id: 'applying', count: status('APPLYING') + status('PENDING'), label: 'applying', tone: 'info' },
+    { id: 'failing-clouds', count: clouds.filter((r) => r.attrs['data-failing'] === 'true').length, label: 'clouds failing', tone: 'bad' },
+    { id: 'live-events', count: events.filter((r) => r.attrs['data-phase'] === 'live').length, label: 'events live', tone: 'live' },
+    { id: 'blocked', count: decisions.filter((r) => r.tone === 'bad').length, label: 'failed or blocked decisions', tone: 'warn' },
+  ].filter((c) => c.count > 0);
+  return {
+    decisions, deployments, events, clouds,
+    summary: { deployments: deployments.length, nodes: deployments.reduce((n, r) => n + r.cells.find((c) => c.col === 'nodes').value, 0), chips },
+  };
+}

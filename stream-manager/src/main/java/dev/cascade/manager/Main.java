@@ -51,7 +51,7 @@ public final class Main implements Callable<Integer> {
         }
         if (printConfig) {
             ManagerConfig shown = new ManagerConfig(cfg.http(), cfg.cluster(), cfg.nodes(), cfg.streams(), cfg.placement(),
-                    new ManagerConfig.Security("(set)", "(set)"), cfg.api());
+                    new ManagerConfig.Security("(set)", "(set)"), cfg.api(), cfg.autoscaler(), cfg.cloud());
             System.out.println(new com.fasterxml.jackson.databind.ObjectMapper(
                     new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).writeValueAsString(shown));
             return 0;

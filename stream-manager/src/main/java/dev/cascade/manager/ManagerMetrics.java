@@ -44,6 +44,17 @@ public final class ManagerMetrics {
         count("cascade_manager_nodes_failed", null, null, null, null);
     }
 
+    /** An autoscaler decision, by action (scale_out, drain, terminate, replace, applied, apply_failed, ...). */
+    public void decision(String action, String cloud) {
+        count("cascade_manager_scale_decisions", "action", action, "cloud", cloud);
+    }
+
+    /** A Terraform apply finished, by cloud and result (ok, failed). */
+    public void apply(String cloud, String result, long millis) {
+        count("cascade_manager_applies", "cloud", cloud, "result", result);
+        applyTimer.record(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+    }
+
     public Timer placementTimer() {
         return placementTimer;
     }
@@ -69,6 +80,9 @@ public final class ManagerMetrics {
             return b.register(registry);
         }).increment();
     }
+
+    private final Timer applyTimer = Timer.builder("cascade_manager_apply_duration")
+            .description("Terraform applies, from synthesis to outputs read (all attempts)").register(registry);
 
     public String scrape() {
         return registry.scrape();

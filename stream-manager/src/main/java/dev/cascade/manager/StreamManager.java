@@ -4,6 +4,10 @@ import dev.cascade.manager.api.Api;
 import dev.cascade.manager.config.ManagerConfig;
 import dev.cascade.manager.placement.Placer;
 import dev.cascade.manager.placement.RegionTable;
+import dev.cascade.manager.scale.Autoscaler;
+import dev.cascade.manager.scale.Clouds;
+import dev.cascade.manager.scale.Provisioner;
+import dev.cascade.manager.scale.ScaleView;
 import dev.cascade.manager.state.ApiKeyRecord;
 import dev.cascade.manager.state.ClusterState;
 import dev.cascade.manager.state.LocalView;
@@ -43,12 +47,15 @@ public final class StreamManager implements AutoCloseable {
     public final Placer placer;
     public final RegionTable regionTable;
     public final Credentials credentials;
-    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(2, r -> {
+    private final ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(3, r -> {
         Thread t = new Thread(r, "manager-scheduler");
         t.setDaemon(true);
         return t;
     });
     private final Janitor janitor;
+    private final Provisioner provisioner;
+    private final Autoscaler autoscaler;
+    public final ScaleView scaleView;
     private volatile StreamIndex streamIndex;
     private volatile long streamIndexAt;
     private Vertx vertx;
@@ -65,6 +72,9 @@ public final class StreamManager implements AutoCloseable {
         this.credentials = new Credentials(config.security());
         this.apiKeys = new LocalView<>(state.apiKeys, credentials::keyChanged);
         this.janitor = new Janitor(this);
+        this.provisioner = Clouds.provisioner(this);
+        this.autoscaler = new Autoscaler(this, provisioner);
+        this.scaleView = new ScaleView(state);
     }
 
     private static RegionTable loadRegionTable(String file) {
@@ -102,6 +112,9 @@ public final class StreamManager implements AutoCloseable {
         });
         scheduler.scheduleAtFixedRate(guard("pending exchange", this::exchangePending), 250, 250, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(guard("janitor", janitor::run), 1000, 1000, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(guard("scale view", scaleView::refresh), 1000, 1000, TimeUnit.MILLISECONDS);
+        int every = config.autoscaler().intervalMs();
+        scheduler.scheduleWithFixedDelay(guard("autoscaler", autoscaler::run), every, every, TimeUnit.MILLISECONDS);
         // Events are only lost when a member dies (re-read at once, above); this is a slow safety net:
         // each re-read deserializes every record (100 k streams: a visible GC and CPU cost).
         scheduler.scheduleAtFixedRate(guard("resync", this::resync), 5, 5, TimeUnit.MINUTES);
@@ -171,6 +184,7 @@ public final class StreamManager implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
+        provisioner.close();
         if (vertx != null) {
             try {
                 vertx.close().toCompletionStage().toCompletableFuture().get(3, TimeUnit.SECONDS);

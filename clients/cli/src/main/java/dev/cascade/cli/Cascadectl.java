@@ -30,9 +30,11 @@ import picocli.CommandLine.UnmatchedArgumentException;
  */
 @Command(name = "cascadectl", mixinStandardHelpOptions = true, versionProvider = Cascadectl.Version.class,
         description = {"The Cascade admin CLI: where to publish and watch a stream, and the stream manager's "
-                + "nodes, streams, node groups and API keys.", ""},
+                + "nodes, streams, node groups, API keys, scheduled events, and the autoscaler's decisions and "
+                + "deployments.", ""},
         subcommands = {PublishCommand.class, WatchCommand.class, NodesCommand.class, StreamsCommand.class,
-                GroupsCommand.class, KeysCommand.class, ClusterCommand.class, HelpCommand.class},
+                GroupsCommand.class, KeysCommand.class, ClusterCommand.class, EventsCommand.class,
+                DecisionsCommand.class, DeploymentsCommand.class, HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:done",
                 "1:the manager answered with an error, printed on stderr as",
@@ -51,6 +53,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
                 "  cascadectl watch live/match1 --player --region eu-west",
                 "  cascadectl nodes list --role edge --state INSERVICE",
                 "  cascadectl --manager http://sm1:8080,http://sm2:8080 streams list --all",
+                "  cascadectl events list --group eu",
+                "  cascadectl decisions --group eu",
                 "  cascadectl nodes list --help"})
 public final class Cascadectl extends CommandGroup {
     static final String MANAGER_VARIABLE = "CASCADE_MANAGER";

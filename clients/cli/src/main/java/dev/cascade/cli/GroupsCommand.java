@@ -42,14 +42,26 @@ final class GroupsCommand extends CommandGroup {
     }
 
     static final Output.Section RULES = Output.Section.table("rules", g -> {
-        Table table = new Table("ROLE", "REGION", "CLOUD", "INSTANCE-TYPE", "MIN", "MAX", "SCALE-OUT", "SCALE-IN",
+        Table table = new Table("ROLE", "REGION", "CLOUDS (PRIORITY/WEIGHT)", "MIN", "MAX", "SCALE-OUT", "SCALE-IN",
                 "COOLDOWN-S");
         g.path("rules").forEach(r -> table.row(Json.text(r.get("role")), Json.text(r.get("region")),
-                Json.text(r.get("cloud")), Json.text(r.get("instanceType")), Json.text(r.get("min")),
+                clouds(r.path("clouds")), Json.text(r.get("min")),
                 Json.text(r.get("max")), Json.text(r.get("scaleOutThreshold")), Json.text(r.get("scaleInThreshold")),
                 Json.text(r.get("coolDownSeconds"))));
         return table;
     });
+
+    /** {@code aws:eu-west-1 c6i.large 1/3, gcp 2/1}: cloud[:its region] [instance type] priority/weight. */
+    static String clouds(JsonNode list) {
+        List<String> out = new java.util.ArrayList<>();
+        list.forEach(c -> {
+            String region = c.path("cloudRegion").asText("");
+            String type = c.path("instanceType").asText("");
+            out.add(c.path("cloud").asText() + (region.isEmpty() ? "" : ":" + region) + (type.isEmpty() ? "" : " " + type)
+                    + " " + c.path("priority").asText("1") + "/" + c.path("weight").asText("1"));
+        });
+        return out.isEmpty() ? "-" : String.join(", ", out);
+    }
 
     /** -f FILE: a NodeGroup as JSON, {@code -} for stdin. */
     abstract static class GroupFileCommand extends ManagerCommand {

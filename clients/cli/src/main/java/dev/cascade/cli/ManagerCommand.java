@@ -51,6 +51,16 @@ abstract class ManagerCommand implements Callable<Integer> {
         return object(method, path, manager().call(method, path, Query.none(), body, true));
     }
 
+    /** GET of an answer that is not paged but has an {@code items} array ({@code /decisions}, {@code /deployments}). */
+    JsonNode getWithItems(String path, Query query) {
+        JsonNode body = object("GET", path, manager().get(path, query));
+        if (!body.path("items").isArray()) {
+            throw new BadAnswerException("the answer to GET " + ManagerClient.API_PREFIX + path
+                    + " has no items array");
+        }
+        return body;
+    }
+
     static JsonNode object(String method, String path, ManagerClient.Answer answer) {
         if (answer.body() == null || !answer.body().isObject()) {
             throw new BadAnswerException("the answer to " + method + " " + ManagerClient.API_PREFIX + path

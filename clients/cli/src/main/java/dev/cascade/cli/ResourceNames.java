@@ -12,6 +12,8 @@ final class ResourceNames {
     static final Pattern ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     /** Node group names: {@code ^[a-z0-9][a-z0-9-]{0,62}$}. */
     static final Pattern GROUP = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
+    /** Scheduled event ids: {@code ^ev_[0-9a-f]{12}$}. */
+    static final Pattern EVENT = Pattern.compile("ev_[0-9a-f]{12}");
 
     private ResourceNames() {}
 
@@ -26,6 +28,14 @@ final class ResourceNames {
                     + "starting with a letter or digit");
         }
         return name;
+    }
+
+    static String eventId(String id) {
+        if (!EVENT.matcher(id).matches()) {
+            throw new IllegalArgumentException("'" + id + "' is not a scheduled event id: ev_ and 12 hex digits "
+                    + "(0-9 a-f), e.g. ev_0123456789ab");
+        }
+        return id;
     }
 
     /** An API key id has no pattern in the contract: anything non-empty, percent-encoded into the path. */

@@ -13,10 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 class GroupsCommandTest {
     static final String EU = """
             {"name":"eu","description":"Europe","rules":[\
-            {"role":"edge","region":"eu-west","cloud":"aws","instanceType":"c6i.large","min":2,"max":10,\
-            "scaleOutThreshold":0.7,"scaleInThreshold":0.3,"coolDownSeconds":120},\
-            {"role":"origin","region":"eu-west","cloud":"local","instanceType":"","min":1,"max":1,\
-            "scaleOutThreshold":0.7,"scaleInThreshold":0.3,"coolDownSeconds":120}],\
+            {"role":"edge","region":"eu-west","clouds":[{"cloud":"aws","cloudRegion":"eu-west-1","priority":1,"weight":3,\
+            "instanceType":"c6i.large"},{"cloud":"gcp","cloudRegion":"europe-west1","priority":2,"weight":1,"instanceType":""}],\
+            "min":2,"max":10,"scaleOutThreshold":0.7,"scaleInThreshold":0.3,"coolDownSeconds":120},\
+            {"role":"origin","region":"eu-west","clouds":[{"cloud":"local","priority":1,"weight":1,"instanceType":""}],\
+            "min":1,"max":1,"scaleOutThreshold":0.7,"scaleInThreshold":0.3,"coolDownSeconds":120}],\
             "createdAt":"2026-03-01T09:00:00Z","updatedAt":"2026-03-02T09:00:00Z"}""";
 
     @TempDir
@@ -65,9 +66,9 @@ class GroupsCommandTest {
                 createdAt:    2026-03-01T09:00:00Z
                 updatedAt:    2026-03-02T09:00:00Z
                 rules:
-                  ROLE     REGION    CLOUD   INSTANCE-TYPE   MIN   MAX   SCALE-OUT   SCALE-IN   COOLDOWN-S
-                  edge     eu-west   aws     c6i.large       2     10    0.7         0.3        120
-                  origin   eu-west   local   -               1     1     0.7         0.3        120
+                  ROLE     REGION    CLOUDS (PRIORITY/WEIGHT)                            MIN   MAX   SCALE-OUT   SCALE-IN   COOLDOWN-S
+                  edge     eu-west   aws:eu-west-1 c6i.large 1/3, gcp:europe-west1 2/1   2     10    0.7         0.3        120
+                  origin   eu-west   local 1/1                                           1     1     0.7         0.3        120
                 """);
     }
 

@@ -50,6 +50,7 @@ public final class Api {
     private final NodeHandlers nodes;
     private final AdminHandlers admin;
     private final Events events;
+    private final ScaleHandlers scale;
 
     public Api(StreamManager m) {
         this.m = m;
@@ -57,6 +58,7 @@ public final class Api {
         this.nodes = new NodeHandlers(m);
         this.admin = new AdminHandlers(m);
         this.events = new Events(m);
+        this.scale = new ScaleHandlers(m);
     }
 
     public List<Endpoint> endpoints() {
@@ -79,6 +81,13 @@ public final class Api {
                 new Endpoint(HttpMethod.GET, "/nodegroups/{group}", Access.READ, admin::group),
                 new Endpoint(HttpMethod.PUT, "/nodegroups/{group}", Access.ADMIN, admin::replaceGroup),
                 new Endpoint(HttpMethod.DELETE, "/nodegroups/{group}", Access.ADMIN, admin::deleteGroup),
+                new Endpoint(HttpMethod.GET, "/scheduledevents", Access.READ, scale::events),
+                new Endpoint(HttpMethod.POST, "/scheduledevents", Access.ADMIN, scale::createEvent),
+                new Endpoint(HttpMethod.GET, "/scheduledevents/{eventId}", Access.READ, scale::event),
+                new Endpoint(HttpMethod.PUT, "/scheduledevents/{eventId}", Access.ADMIN, scale::replaceEvent),
+                new Endpoint(HttpMethod.DELETE, "/scheduledevents/{eventId}", Access.ADMIN, scale::deleteEvent),
+                new Endpoint(HttpMethod.GET, "/decisions", Access.READ, scale::decisions),
+                new Endpoint(HttpMethod.GET, "/deployments", Access.READ, scale::deployments),
                 new Endpoint(HttpMethod.GET, "/apikeys", Access.ADMIN, admin::keys),
                 new Endpoint(HttpMethod.POST, "/apikeys", Access.ADMIN, admin::createKey),
                 new Endpoint(HttpMethod.DELETE, "/apikeys/{keyId}", Access.ADMIN, admin::deleteKey),

@@ -70,6 +70,7 @@ final class Events {
             streams.add(s);
         }
         snap.put("streams", streams);
+        snap.put("autoscaling", m.scaleView.current());
         return Buffer.buffer("event: snapshot\ndata: ").appendBuffer(Json.write(snap)).appendString("\n\n");
     }
 }

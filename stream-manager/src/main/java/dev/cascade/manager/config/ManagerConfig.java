@@ -10,7 +10,7 @@ import java.util.List;
  * documented defaults) merged with overrides; {@link #validate} names the first bad key.
  */
 public record ManagerConfig(Http http, Cluster cluster, Nodes nodes, Streams streams, Placement placement,
-                            Security security, Api api) {
+                            Security security, Api api, Autoscaler autoscaler, Cloud cloud) {
 
     public record Http(String bindAddress, int port, int maxBodyBytes, int eventLoops) {}
 
@@ -38,6 +38,13 @@ public record ManagerConfig(Http http, Cluster cluster, Nodes nodes, Streams str
     public record Security(String joinToken, String adminKey) {}
 
     public record Api(int defaultPageSize, int maxPageSize) {}
+
+    public record Autoscaler(boolean enabled, int intervalMs, long sustainMs, long drainTimeoutMs, long bootTimeoutMs,
+                             long cloudRetryMs, double leadSafetyFactor, long localBootMs, long defaultBootMs,
+                             int decisionsKept) {}
+
+    public record Cloud(String workDir, String modulesDir, String terraform, String managerUrls, String nodeCommand,
+                        String platformsFile, int attempts, long firstBackoffMs, long maxBackoffMs, long applyTimeoutMs) {}
 
     /** {@code cascade-manager.yaml}, then {@code CASCADE_SM_*} variables, then {@code --set}. */
     public static ConfigLoader<ManagerConfig> loader() {
@@ -76,6 +83,21 @@ public record ManagerConfig(Http http, Cluster cluster, Nodes nodes, Streams str
                 "must be set, 16 characters or more (CASCADE_SM_SECURITY_ADMIN_KEY)");
         range("api.defaultPageSize", api.defaultPageSize(), 1, api.maxPageSize());
         range("api.maxPageSize", api.maxPageSize(), 1, 100_000);
+        range("autoscaler.intervalMs", autoscaler.intervalMs(), 100, 600_000);
+        range("autoscaler.sustainMs", autoscaler.sustainMs(), 0, 3_600_000);
+        range("autoscaler.drainTimeoutMs", autoscaler.drainTimeoutMs(), 0, 24L * 3600 * 1000);
+        range("autoscaler.bootTimeoutMs", autoscaler.bootTimeoutMs(), 1_000, 24L * 3600 * 1000);
+        range("autoscaler.cloudRetryMs", autoscaler.cloudRetryMs(), 0, 24L * 3600 * 1000);
+        require(autoscaler.leadSafetyFactor() >= 1 && autoscaler.leadSafetyFactor() <= 10, "autoscaler.leadSafetyFactor",
+                "must be between 1 and 10 (got " + autoscaler.leadSafetyFactor() + ")");
+        range("autoscaler.localBootMs", autoscaler.localBootMs(), 0, 3_600_000);
+        range("autoscaler.defaultBootMs", autoscaler.defaultBootMs(), 0, 3_600_000);
+        range("autoscaler.decisionsKept", autoscaler.decisionsKept(), 10, 100_000);
+        require(!cloud.terraform().isBlank(), "cloud.terraform", "must name the terraform binary");
+        range("cloud.attempts", cloud.attempts(), 1, 20);
+        range("cloud.firstBackoffMs", cloud.firstBackoffMs(), 0, 600_000);
+        range("cloud.maxBackoffMs", cloud.maxBackoffMs(), cloud.firstBackoffMs(), 3_600_000);
+        range("cloud.applyTimeoutMs", cloud.applyTimeoutMs(), 1_000, 24L * 3600 * 1000);
         return this;
     }
 

@@ -5,6 +5,8 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.config.RingbufferConfig;
+import com.hazelcast.ringbuffer.Ringbuffer;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
@@ -20,6 +22,11 @@ import java.util.HashMap;
  *   <li>{@code cascade.routes}: stream key -> {@link RouteRecord}</li>
  *   <li>{@code cascade.nodegroups}: name -> {@link NodeGroup}</li>
  *   <li>{@code cascade.apikeys}: key id -> {@link ApiKeyRecord}</li>
+ *   <li>{@code cascade.scheduledevents}: id -> {@link ScheduledEvent}</li>
+ *   <li>{@code cascade.deployments}: {@code group/cloud} -> {@link DeploymentRecord} (what Terraform should run)</li>
+ *   <li>{@code cascade.scaling}: {@code group/role/region} -> {@link ScaleState} (the autoscaler's memory)</li>
+ *   <li>{@code cascade.clouds}: cloud -> {@link CloudHealth} (failing clouds, measured boot times)</li>
+ *   <li>{@code cascade.decisions}: a ring buffer of {@link ScaleDecision}s</li>
  *   <li>{@code cascade.pending}: member uuid -> that member's recent placements per node (with a
  *       time-to-live, so a dead member's count fades)</li>
  * </ul>
@@ -37,6 +44,11 @@ public final class ClusterState implements AutoCloseable {
     public static final String GROUPS = "cascade.nodegroups";
     public static final String API_KEYS = "cascade.apikeys";
     public static final String PENDING = "cascade.pending";
+    public static final String EVENTS = "cascade.scheduledevents";
+    public static final String DEPLOYMENTS = "cascade.deployments";
+    public static final String SCALING = "cascade.scaling";
+    public static final String CLOUDS = "cascade.clouds";
+    public static final String DECISIONS = "cascade.decisions";
 
     private final HazelcastInstance hz;
     public final IMap<String, NodeRecord> nodes;
@@ -45,6 +57,11 @@ public final class ClusterState implements AutoCloseable {
     public final IMap<String, NodeGroup> groups;
     public final IMap<String, ApiKeyRecord> apiKeys;
     public final IMap<String, HashMap<String, Long>> pending;
+    public final IMap<String, ScheduledEvent> events;
+    public final IMap<String, DeploymentRecord> deployments;
+    public final IMap<String, ScaleState> scaling;
+    public final IMap<String, CloudHealth> clouds;
+    public final Ringbuffer<ScaleDecision> decisions;
 
     public ClusterState(ManagerConfig cfg) {
         this.hz = Hazelcast.newHazelcastInstance(hazelcastConfig(cfg));
@@ -54,6 +71,11 @@ public final class ClusterState implements AutoCloseable {
         this.groups = hz.getMap(GROUPS);
         this.apiKeys = hz.getMap(API_KEYS);
         this.pending = hz.getMap(PENDING);
+        this.events = hz.getMap(EVENTS);
+        this.deployments = hz.getMap(DEPLOYMENTS);
+        this.scaling = hz.getMap(SCALING);
+        this.clouds = hz.getMap(CLOUDS);
+        this.decisions = hz.getRingbuffer(DECISIONS);
     }
 
     static Config hazelcastConfig(ManagerConfig cfg) {
@@ -83,6 +105,8 @@ public final class ClusterState implements AutoCloseable {
         join.getTcpIpConfig().setEnabled(true).setMembers(c.memberList());
         MapConfig maps = new MapConfig("cascade.*").setBackupCount(c.backupCount()).setAsyncBackupCount(0);
         config.addMapConfig(maps);
+        config.addRingBufferConfig(new RingbufferConfig(DECISIONS).setCapacity(cfg.autoscaler().decisionsKept())
+                .setBackupCount(c.backupCount()).setAsyncBackupCount(0));
         return config;
     }
 

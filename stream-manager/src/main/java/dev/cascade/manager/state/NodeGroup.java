@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A named set of nodes with scaling rules per role, region and cloud. The autoscaler acts on them;
- * here they are the model and its checks.
+ * A named set of nodes with scaling rules per role and region, each over one or more clouds. The
+ * autoscaler keeps every rule's node count between its min and max by load and scheduled events.
  */
 public record NodeGroup(String name, String description, List<NodeGroupRule> rules, Instant createdAt,
                         Instant updatedAt) implements Serializable {
@@ -37,9 +37,9 @@ public record NodeGroup(String name, String description, List<NodeGroupRule> rul
             if (r == null) {
                 throw new InvalidValueException("rules[" + i + "]", "must be an object");
             }
-            if (!seen.add(r.role() + "/" + r.region() + "/" + r.cloud())) {
+            if (!seen.add(r.key())) {
                 throw new InvalidValueException("rules[" + i + "]", "a second rule for role " + r.role().wireName()
-                        + ", region " + r.region() + ", cloud " + r.cloud());
+                        + " in region " + r.region() + " (list several clouds in one rule's clouds)");
             }
         }
     }

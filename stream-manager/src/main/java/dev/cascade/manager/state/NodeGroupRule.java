@@ -1,31 +1,45 @@
 package dev.cascade.manager.state;
 
 import java.io.Serializable;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
- * How many nodes of one role a node group keeps in one region of one cloud, and when it scales.
- * Thresholds are load as a fraction of capacity (0..1).
+ * How many nodes of one role a node group keeps in one region, on which clouds, and when it scales.
+ * Thresholds are load as a fraction of capacity (0..1; see {@code Utilization}). {@code capacity} is
+ * what each node started for this rule may carry (given to the node, and used to size scheduled
+ * events); unlimited when absent.
  */
-public record NodeGroupRule(NodeRole role, String region, String cloud, String instanceType, Integer min, Integer max,
-                            Double scaleOutThreshold, Double scaleInThreshold, Integer coolDownSeconds)
-        implements Serializable {
-    public static final Set<String> CLOUDS = Set.of("local", "aws", "gcp", "azure", "digitalocean", "linode", "openstack");
+public record NodeGroupRule(NodeRole role, String region, List<CloudChoice> clouds, Integer min, Integer max,
+                            Double scaleOutThreshold, Double scaleInThreshold, Integer coolDownSeconds,
+                            Capacity capacity) implements Serializable {
+    public static final int MAX_CLOUDS = 7;
 
     public NodeGroupRule {
         if (role == null) {
             throw new InvalidValueException("role", "is required (origin, relay, edge or transcoder)");
         }
         Validation.region("region", region);
-        cloud = cloud == null ? "local" : cloud;
-        if (!CLOUDS.contains(cloud)) {
-            throw new InvalidValueException("cloud", "must be one of " + String.join(", ", new java.util.TreeSet<>(CLOUDS))
-                    + " (got " + Validation.quote(cloud) + ")");
+        clouds = clouds == null || clouds.isEmpty() ? List.of(CloudChoice.local()) : clouds;
+        if (clouds.size() > MAX_CLOUDS) {
+            throw new InvalidValueException("clouds", "at most " + MAX_CLOUDS + " clouds (got " + clouds.size() + ")");
         }
-        instanceType = instanceType == null ? "" : instanceType;
-        if (instanceType.length() > 100) {
-            throw new InvalidValueException("instanceType", "at most 100 characters");
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < clouds.size(); i++) {
+            CloudChoice c = clouds.get(i);
+            if (c == null) {
+                throw new InvalidValueException("clouds[" + i + "]", "must be an object");
+            }
+            if (!seen.add(c.cloud())) {
+                throw new InvalidValueException("clouds[" + i + "]", "cloud " + c.cloud() + " is listed twice");
+            }
+            if (!CloudRegions.has(c.cloud(), c.regionOn(region))) {
+                throw new InvalidValueException("clouds[" + i + "].cloudRegion", c.cloud() + " has no region '"
+                        + c.regionOn(region) + "': set cloudRegion to the cloud's name for region " + region);
+            }
         }
+        clouds = List.copyOf(clouds);
         if (min == null) {
             throw new InvalidValueException("min", "is required");
         }
@@ -47,6 +61,22 @@ public record NodeGroupRule(NodeRole role, String region, String cloud, String i
         }
         coolDownSeconds = coolDownSeconds == null ? 120 : coolDownSeconds;
         Validation.between("coolDownSeconds", coolDownSeconds, 0, 86_400);
+        capacity = capacity == null ? Capacity.UNLIMITED : capacity;
+    }
+
+    /** The key of this rule's nodes within its group: {@code role/region}. */
+    public String key() {
+        return role.wireName() + "/" + region;
+    }
+
+    /** The rule's choice for {@code cloud}, or null if it does not use that cloud. */
+    public CloudChoice choice(String cloud) {
+        for (CloudChoice c : clouds) {
+            if (c.cloud().equals(cloud)) {
+                return c;
+            }
+        }
+        return null;
     }
 
     private static void fraction(String field, double v) {

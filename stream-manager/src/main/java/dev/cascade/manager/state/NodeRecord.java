@@ -22,6 +22,18 @@ public record NodeRecord(String id, NodeRole role, String region, String cloud, 
                 r.srtPort(), r.httpPort(), r.webrtcPort(), r.capacity(), Load.ZERO, List.of(), now, now, now);
     }
 
+    /** A node asked of a cloud and not yet heard from. */
+    public static NodeRecord requested(String id, NodeRole role, String region, String cloud, String group,
+                                       Capacity capacity, Instant now) {
+        return new NodeRecord(id, role, region, cloud, group, NodeState.REQUESTED, "", 0, 0, 0, capacity, Load.ZERO,
+                List.of(), now, now, now);
+    }
+
+    NodeRecord onCloud(String next) {
+        return new NodeRecord(id, role, region, next, group, state, host, srtPort, httpPort, webrtcPort, capacity, load,
+                streams, registeredAt, lastHeartbeatAt, stateSince);
+    }
+
     public NodeRecord withState(NodeState next, Instant now) {
         if (next == state) {
             return this;

@@ -226,4 +226,124 @@ public final class Processors {
             return next;
         }
     }
+
+    // ------------------------------------------------------------------ scheduled events
+
+    /** Stores a new event unless the id is taken (a vanishingly rare collision: null). */
+    public record CreateEvent(ScheduledEvent event) implements EntryProcessor<String, ScheduledEvent, ScheduledEvent> {
+        @Override
+        public ScheduledEvent process(Map.Entry<String, ScheduledEvent> entry) {
+            if (entry.getValue() != null) {
+                return null;
+            }
+            entry.setValue(event);
+            return event;
+        }
+    }
+
+    /** Replaces an event, keeping its id and creation time; null when there is no such event. */
+    public record ReplaceEvent(ScheduledEvent event, Instant now) implements EntryProcessor<String, ScheduledEvent, ScheduledEvent> {
+        @Override
+        public ScheduledEvent process(Map.Entry<String, ScheduledEvent> entry) {
+            ScheduledEvent old = entry.getValue();
+            if (old == null) {
+                return null;
+            }
+            ScheduledEvent next = event.stamped(old.id(), old.createdAt(), now);
+            entry.setValue(next);
+            return next;
+        }
+    }
+
+    // ------------------------------------------------------------------ autoscaling
+
+    /** One change to a deployment (see {@link DeploymentRecord.Change}); creates the deployment if needed. */
+    public record ChangeDeployment(String group, String cloud, DeploymentRecord.Change change, Instant now)
+            implements EntryProcessor<String, DeploymentRecord, DeploymentRecord> {
+        @Override
+        public DeploymentRecord process(Map.Entry<String, DeploymentRecord> entry) {
+            DeploymentRecord d = entry.getValue();
+            DeploymentRecord next = change.apply(d != null ? d : DeploymentRecord.empty(group, cloud, now));
+            entry.setValue(next);
+            return next;
+        }
+    }
+
+    /**
+     * The autoscaler asked a cloud for this node: a REQUESTED record (not placed on; shown in lists)
+     * until the node registers. Does nothing if the id is in use by a live node.
+     */
+    public record Request(NodeRecord requested) implements EntryProcessor<String, NodeRecord, Boolean> {
+        @Override
+        public Boolean process(Map.Entry<String, NodeRecord> entry) {
+            NodeRecord n = entry.getValue();
+            if (n != null && !n.state().gone()) {
+                return false;
+            }
+            entry.setValue(requested);
+            return true;
+        }
+    }
+
+    /**
+     * A node that is still REQUESTED (never registered) since {@code stateSinceSeen} becomes FAILED:
+     * its cloud did not bring it up within the boot timeout.
+     */
+    public record BootTimedOut(Instant stateSinceSeen, Instant now) implements EntryProcessor<String, NodeRecord, Boolean> {
+        @Override
+        public Boolean process(Map.Entry<String, NodeRecord> entry) {
+            NodeRecord n = entry.getValue();
+            if (n == null || n.state() != NodeState.REQUESTED || !n.stateSince().equals(stateSinceSeen)) {
+                return false;
+            }
+            entry.setValue(n.withState(NodeState.FAILED, now));
+            return true;
+        }
+    }
+
+    /** The cloud destroyed a node: TERMINATED unless it already left (or failed) on its own. */
+    public record Terminated(Instant now) implements EntryProcessor<String, NodeRecord, Boolean> {
+        @Override
+        public Boolean process(Map.Entry<String, NodeRecord> entry) {
+            NodeRecord n = entry.getValue();
+            if (n == null || n.state().gone()) {
+                return false;
+            }
+            entry.setValue(n.withState(NodeState.TERMINATED, now));
+            return true;
+        }
+    }
+
+    /** Moves a REQUESTED node's record to another cloud (its first cloud failed to start it). */
+    public record MoveRequested(String cloud) implements EntryProcessor<String, NodeRecord, Boolean> {
+        @Override
+        public Boolean process(Map.Entry<String, NodeRecord> entry) {
+            NodeRecord n = entry.getValue();
+            if (n == null || n.state() != NodeState.REQUESTED) {
+                return false;
+            }
+            entry.setValue(n.onCloud(cloud));
+            return true;
+        }
+    }
+
+    /** A node of {@code cloud} booted in {@code millis}, or the cloud failed / recovered. */
+    public record ChangeCloud(String cloud, Long bootedMillis, Instant failingUntil, String error, boolean recovered)
+            implements EntryProcessor<String, CloudHealth, CloudHealth> {
+        @Override
+        public CloudHealth process(Map.Entry<String, CloudHealth> entry) {
+            CloudHealth h = entry.getValue() != null ? entry.getValue() : CloudHealth.of(cloud);
+            if (bootedMillis != null) {
+                h = h.booted(bootedMillis);
+            }
+            if (failingUntil != null) {
+                h = h.failed(failingUntil, error);
+            }
+            if (recovered) {
+                h = h.recovered();
+            }
+            entry.setValue(h);
+            return h;
+        }
+    }
 }
