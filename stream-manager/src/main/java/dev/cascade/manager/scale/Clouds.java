@@ -41,7 +41,9 @@ public final class Clouds {
         Map<String, PlatformSettings> platforms = new HashMap<>(platforms(c.platformsFile()));
         PlatformSettings local = platforms.get("local");
         Map<String, String> localVars = new HashMap<>(local == null ? Map.of() : local.moduleVariables());
-        localVars.putIfAbsent("state_dir", work.resolve("local-nodes").toString());
+        // The autoscaler watches nodes register (and replaces those that do not within its boot
+        // timeout), so an apply need not wait for a JVM to listen: it stays well under a second.
+        localVars.putIfAbsent("start_timeout", "0");
         String image = local != null && local.image() != null && !local.image().isBlank() ? local.image() : c.nodeCommand();
         platforms.put("local", new PlatformSettings(image, Map.of(), localVars,
                 local == null ? Map.of() : local.nodeConfig()));

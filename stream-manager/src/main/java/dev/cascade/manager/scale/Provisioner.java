@@ -96,7 +96,7 @@ public final class Provisioner implements AutoCloseable {
     private void apply(DeploymentRecord d) {
         List<NodeSpec> specs = new ArrayList<>();
         for (DeployedNode n : d.nodes()) {
-            specs.add(new NodeSpec(n.id(), n.role().wireName(), n.cloudRegion(), n.size()));
+            specs.add(new NodeSpec(n.id(), n.role().wireName(), n.cloudRegion(), n.size(), nodeConfig(n)));
         }
         long started = System.nanoTime();
         if (controller == null) {
@@ -133,12 +133,12 @@ public final class Provisioner implements AutoCloseable {
         }
     }
 
-    /** What every node of this deployment is told on top of the module's own settings. */
-    private static Map<String, String> nodeConfig(DeploymentRecord d, DeployedNode n) {
+    /**
+     * What a node is told on top of the module's own settings (id, role, region, cloud, group, manager
+     * URLs and token, ports): its rule's capacity.
+     */
+    private static Map<String, String> nodeConfig(DeployedNode n) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("CASCADE_NODE_REGION", n.region());
-        env.put("CASCADE_NODE_CLOUD", d.cloud());
-        env.put("CASCADE_NODE_GROUP", d.group());
         env.put("CASCADE_NODE_CAPACITY_MAX_SUBSCRIBERS", Integer.toString(n.capacity().maxSubscribers()));
         env.put("CASCADE_NODE_CAPACITY_MAX_PUBLISHERS", Integer.toString(n.capacity().maxPublishers()));
         env.put("CASCADE_NODE_CAPACITY_MAX_MBPS_OUT", Long.toString(Math.round(n.capacity().maxMbpsOut())));

@@ -1,0 +1,2 @@
+# Stub of terraform/modules/aws for the synthesis tests: only its presence is checked.
+variable "name" { type = string }
