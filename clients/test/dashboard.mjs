@@ -25,7 +25,11 @@ Writes what the page shows as JSON.
 
 Result: {ok, connection, updates, nodes: [{id, state, role, region, cloud, cells, values}],
 streams: [{key, live, origin, viewers, bitrateKbps, route, cells}], cluster, members,
-missing: {nodes, streams}, consoleErrors, pageErrors, ...}; the API key is masked in "url".
+autoscaling, missing: {nodes, streams}, consoleErrors, pageErrors, ...}; the API key is masked
+in "url". "autoscaling" is null while the page shows no autoscaling panel (the snapshots have no
+"autoscaling"), else {deployments: [{key, status, cells}], clouds: [{key, failing, cells}],
+events: [{key, phase, cells}], decisions: [{key, action, cells}], chips: {id: count}}; it is
+reported, not checked.
 
 Exit status: 0 all expected rows seen, live, and updated; 1 not so within --timeout, or the
 page stopped at 'unauthorized' or 'needs-key' (the JSON says what was seen); 2 bad arguments;
@@ -91,6 +95,7 @@ const result = {
   missing: { nodes: [], streams: [] },
   cluster: null,
   members: [],
+  autoscaling: null,
   nodes: [],
   streams: [],
 };
@@ -195,7 +200,8 @@ function look(p) {
       const values = {};
       for (const td of tr.cells) {
         const chains = [...td.querySelectorAll('.chain')].map((c) => c.dataset.chain);
-        cells[td.dataset.col] = chains.length ? chains.join('; ') : td.textContent.trim();
+        const own = td.querySelector('.expander-text');     // without its show/hide button
+        cells[td.dataset.col] = chains.length ? chains.join('; ') : (own ?? td).textContent.trim();
         if (td.dataset.value !== undefined) values[td.dataset.col] = num(td.dataset.value);
       }
       return { cells, values };
@@ -224,6 +230,17 @@ function look(p) {
     }));
     const nodeStates = {};
     for (const c of document.querySelectorAll('#node-states [data-state]')) nodeStates[c.dataset.state] = Number(c.dataset.count);
+    const panel = document.getElementById('autoscaling');
+    const rowsOf = (table, attr, extra) => [...document.querySelectorAll(`#${table} tr[${attr}]`)].map((tr) => ({
+      key: tr.getAttribute(attr), [extra]: tr.getAttribute(`data-${extra}`), cells: cellsOf(tr).cells,
+    }));
+    const autoscaling = !panel || panel.hidden ? null : {
+      deployments: rowsOf('deployments-table', 'data-deployment', 'status'),
+      clouds: rowsOf('clouds-table', 'data-cloud', 'failing'),
+      events: rowsOf('events-table', 'data-event', 'phase'),
+      decisions: rowsOf('decisions-table', 'data-decision', 'action'),
+      chips: Object.fromEntries([...panel.querySelectorAll('[data-chip]')].map((c) => [c.dataset.chip, Number(c.dataset.count)])),
+    };
     const d = window.cascadeDashboard || {};
     return {
       connection: body.dataset.connection ?? null,
@@ -232,6 +249,7 @@ function look(p) {
       snapshotTime: body.dataset.snapshotTime ?? null,
       cluster: { ...summary, nodeStates },
       members,
+      autoscaling,
       nodes,
       streams,
     };

@@ -85,6 +85,7 @@ try {
   let seenG2g = last.glassToGlassCount ?? 0;
   const g2g = [];
   let g2gMissed = 0;
+  let lastMoveLog = [];
   const start = Date.now();
   for (let i = 0; i < opts.seconds; i++) {
     const s = await nextSample(page, 'cascadeStats', last.seq ?? 0);
@@ -99,11 +100,13 @@ try {
       g2gMissed += Math.max(0, fresh - recent.length);
     }
     seenG2g = count;
-    const { glassToGlassRecent, ...sample } = s;
+    const { glassToGlassRecent, moveLog, ...sample } = s;
+    lastMoveLog = moveLog ?? lastMoveLog;
     result.samples.push({ t: Date.now() - start, ...sample });
   }
   if (opts.screenshot) await page.screenshot({ path: opts.screenshot });
   result.summary = summarize(result.samples, g2g, g2gMissed, result.timeToPlayingMs);
+  result.summary.moveLog = lastMoveLog;
 
   if (!opts['keep-session']) {
     const status = await Promise.race([
@@ -164,5 +167,19 @@ function summarize(samples, g2g, g2gMissed, timeToPlayingMs) {
     transform: last.transform ?? null,
     sessionsStarted: last.sessionsStarted ?? null,
     lastError: last.lastError ?? null,
+    // Moves to another edge (make-before-break, on the edge's reconnect event): totals over every
+    // session, so they keep growing across a move, and the player's own log of each move.
+    whepUrlStart: first.whepUrl ?? null,
+    whepUrlEnd: last.whepUrl ?? null,
+    events: last.events ?? null,
+    moves: last.moves ?? 0,
+    movesFailed: last.movesFailed ?? 0,
+    framesDecodedTotalStart: first.framesDecodedTotal ?? 0,
+    framesDecodedTotalEnd: last.framesDecodedTotal ?? 0,
+    framesDecodedTotalIncreasingEverySecond: increasing(samples.map((s) => s.framesDecodedTotal ?? 0)),
+    freezeCountTotalStart: first.freezeCountTotal ?? 0,
+    freezeCountTotalEnd: last.freezeCountTotal ?? 0,
+    totalFreezesDurationMsTotalStart: first.totalFreezesDurationMsTotal ?? 0,
+    totalFreezesDurationMsTotalEnd: last.totalFreezesDurationMsTotal ?? 0,
   };
 }

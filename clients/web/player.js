@@ -6,6 +6,13 @@
 // Any failure (HTTP error, ICE/DTLS failure, disconnect, no media) ends the session and
 // starts a new one after a backoff.
 //
+// Moving to another edge (make-before-break): when the 201 links the WHEP server-sent events
+// extension, the player subscribes to `reconnect` (and `viewercount`). A draining edge sends
+// `reconnect` with another edge's WHEP URL; the player then opens a second session there into a
+// second, hidden <video>, waits until it has decoded frames and has enough data to play, shows it,
+// and only then closes the old peer connection and DELETEs the old session. If the new session
+// fails, the old one keeps playing and the move is retried after 1, 2, 4, 8 s (see whep-events.js).
+//
 // For tests the page publishes, once a second:
 //   window.cascadeState   'idle' | 'connecting' | 'playing' | 'stalled' | 'failed' | 'stopped' | 'error'
 //   window.cascadeStats   a flat plain object (see clients/README.md for every field)
@@ -15,12 +22,19 @@ import {
 } from './webrtc-http.js';
 import { codecName, fmt, kbps, percentile, round } from './stats.js';
 import { startSeiWorker } from './transform.js';
+import {
+  candidateReady, createEventStream, eventTypesToAsk, eventsEntry, gapInFrames, moveRetryMs, reconnectTarget, viewerCount,
+} from './whep-events.js';
 
 const CONNECT_TIMEOUT_MS = 15000;     // answer applied -> connected
 const NO_MEDIA_TIMEOUT_MS = 10000;    // connected, but no frame/sample for this long -> reconnect
 const STALL_AFTER_MS = 3000;          // playing, but nothing new for this long -> 'stalled'
 const DISCONNECT_GRACE_MS = 2500;     // 'disconnected' may recover on its own
 const LATENCY_WINDOW = 100;
+const MOVE_READY_FRAMES = 30;         // a moved-to session shows once it has decoded this many frames
+const MOVE_TIMEOUT_MS = 15000;        // ... within this long, or the move fails (the old session plays on)
+const MOVE_ATTEMPTS = 5;
+const MOVE_LOG_SIZE = 50;
 
 // --- where to play from -------------------------------------------------------------------
 const params = new URLSearchParams(location.search);
@@ -45,7 +59,10 @@ const transformMode = (() => {
 
 // --- page elements ------------------------------------------------------------------------
 const $ = (id) => document.getElementById(id);
-const video = $('video');
+// Two <video>s: the one shown, and a standby behind it that a session being moved to plays into.
+const videos = [$('video'), $('video-next')];
+let shownVideo = videos[0];
+const standbyVideo = () => (shownVideo === videos[0] ? videos[1] : videos[0]);
 const ui = {
   curtain: $('curtain'), curtainTitle: $('curtain-title'), curtainDetail: $('curtain-detail'),
   overlay: $('overlay'), stream: $('stream-name'), state: $('state'), status: $('status'),
@@ -66,6 +83,19 @@ let retryAt = 0;
 let retryTimer = null;
 let lastError = null;
 let statsSeq = 0;
+let playUrl = whepUrl;       // where sessions go: the page's endpoint, then wherever a move went
+let candidate = null;        // the session being moved to, playing into the standby <video>
+let move = null;             // { url, attempt, timer } while a move is wanted
+let moves = 0;               // completed moves
+let movesFailed = 0;         // failed move attempts
+let edgeViewers = null;      // the last viewercount event
+const moveLog = [];          // what happened during moves, for tests: [{t, type, ...}]
+// Counters of the sessions moved away from, minus what the new one counted while hidden: the totals
+// are what the viewer saw, and keep growing across a move.
+const carried = { framesDecoded: 0, freezeCount: 0, totalFreezesDurationMs: 0 };
+// The shown <video>'s presented frames (requestVideoFrameCallback): when the last one was, and a
+// swap waiting for the new video's first frame, to measure the gap the viewer saw.
+const shown = { lastFrameAt: 0, swapAt: 0, swapFrom: 0, fps: null };
 const latency = {
   last: null, window: [], count: 0,                 // capture -> encoded frame at the receiver
   displayLast: null, displayWindow: [], displayCount: 0,  // capture -> expected display time
@@ -74,6 +104,16 @@ const latency = {
 
 window.cascadeState = state;
 window.cascadeStats = { seq: 0, time: Date.now(), state, whepUrl };
+
+function logMove(type, fields = {}) {
+  const entry = { t: Math.round(performance.now()), type, ...fields };
+  moveLog.push(entry);
+  if (moveLog.length > MOVE_LOG_SIZE) moveLog.shift();
+  console.info(`[cascade] move: ${type} ${JSON.stringify(fields)}`);
+}
+
+/** A session still counts: the one playing, or the one being moved to. */
+const alive = (s) => s === session || s === candidate;
 
 function setState(next, msg = '', isProblem = false) {
   state = next;
@@ -103,20 +143,32 @@ async function connect() {
   retryAt = 0;
   const id = ++sessionSeq;
   sessionsStarted++;
-  setState('connecting', failures ? `reconnecting (attempt ${failures + 1}) \u2026` : `connecting to ${whepUrl}`);
+  setState('connecting', failures ? `reconnecting (attempt ${failures + 1}) \u2026` : `connecting to ${playUrl}`);
 
   const worker = transformMode === 'none' ? null : await startSeiWorker();
   if (id !== sessionSeq) { if (worker) worker.terminate(); return; }   // stopped meanwhile
+  const s = newSession(playUrl, shownVideo, worker);
+  session = s;
+  await negotiate(s);
+}
+
+/** A session object and its RTCPeerConnection, playing into `videoEl`. */
+function newSession(url, videoEl, worker) {
   const mode = worker ? transformMode : 'none';
   const config = { bundlePolicy: 'max-bundle' };
   if (mode === 'insertable-streams') config.encodedInsertableStreams = true;
   const pc = new RTCPeerConnection(config);
-  const s = {
-    id, pc, resourceUrl: null, abort: new AbortController(), worker, mode, timers: new Set(),
-    stream: new MediaStream(), connectedAt: 0, mediaAt: 0, lastProgressAt: 0, progress: -1,
-    prevReport: null, startedAt: Date.now(), stage: 'creating the offer',
+  return {
+    id: sessionSeq, url, pc, video: videoEl, resourceUrl: null, abort: new AbortController(), worker, mode,
+    timers: new Set(), stream: new MediaStream(), connectedAt: 0, mediaAt: 0, lastProgressAt: 0, progress: -1,
+    prevReport: null, startedAt: Date.now(), stage: 'creating the offer', events: null, eventsState: 'none',
+    presentedFrames: 0, closed: false,
   };
-  session = s;
+}
+
+/** Offer, POST, answer; then the events subscription. Failures go to fail(s). */
+async function negotiate(s) {
+  const { pc } = s;
   // One deadline for the whole setup: gathering, the POST (which has no timeout of its own)
   // and ICE/DTLS.
   later(s, CONNECT_TIMEOUT_MS, () => {
@@ -130,29 +182,197 @@ async function connect() {
 
     pc.ontrack = (e) => {
       s.stream.addTrack(e.track);
-      if (video.srcObject !== s.stream) video.srcObject = s.stream;
-      video.play().catch(() => { /* autoplay of muted video is allowed; a later play() retries */ });
+      if (s.video.srcObject !== s.stream) s.video.srcObject = s.stream;
+      s.video.play().catch(() => { /* autoplay of muted video is allowed; a later play() retries */ });
     };
     pc.onconnectionstatechange = () => onConnectionState(s);
+    countPresentedFrames(s);
 
     await pc.setLocalDescription(await pc.createOffer());
     s.stage = 'gathering ICE candidates';
     await waitForIceGathering(pc);
-    if (session !== s) return;
+    if (!alive(s)) return;
     s.stage = 'waiting for the WHEP answer';
-    const { resourceUrl } = await exchangeSdp(pc, whepUrl, { signal: s.abort.signal });
+    const { resourceUrl, link, url } = await exchangeSdp(pc, s.url, { signal: s.abort.signal });
     s.resourceUrl = resourceUrl;
-    if (session !== s) { deleteResource(resourceUrl); return; }   // stopped while posting
+    if (!alive(s)) { deleteResource(resourceUrl); return; }   // stopped while posting
     s.stage = 'in ICE/DTLS';
-    if (!s.connectedAt) {
+    if (!s.connectedAt && s === session) {
       message = 'negotiated, connecting media \u2026';
       ui.status.textContent = message;
       ui.curtainDetail.textContent = message;
     }
+    subscribeEvents(s, link, url);
   } catch (e) {
-    if (e.name === 'AbortError' || session !== s) return;
+    if (e.name === 'AbortError' || !alive(s)) return;
     fail(s, e instanceof HttpError ? e.message : `${e.name || 'Error'}: ${e.message}`);
   }
+}
+
+// --- server-sent events: reconnect (move to another edge), viewercount ----------------------
+async function subscribeEvents(s, link, base) {
+  const entry = eventsEntry(link, base);
+  if (!entry || typeof EventSource === 'undefined') return;
+  const types = eventTypesToAsk(link);
+  if (!types.length) return;
+  s.eventsState = 'connecting';
+  let streamUrl;
+  try {
+    streamUrl = await createEventStream(entry, types, { signal: s.abort.signal });
+  } catch (e) {
+    if (alive(s)) { s.eventsState = 'failed'; console.warn(`[cascade] no WHEP events: ${e.message}`); }
+    return;
+  }
+  if (!alive(s)) return;
+  const es = new EventSource(streamUrl);
+  s.events = es;
+  es.onopen = () => { s.eventsState = 'open'; };
+  es.onerror = () => { s.eventsState = es.readyState === EventSource.CLOSED ? 'closed' : 'connecting'; };
+  es.addEventListener('reconnect', (e) => onReconnect(s, e.data));
+  es.addEventListener('viewercount', (e) => { if (s === session) edgeViewers = viewerCount(e.data); });
+}
+
+function onReconnect(s, data) {
+  if (s !== session) return;           // the session being moved to, or one already left
+  const url = reconnectTarget(data, s.url);
+  logMove('reconnect', { url, from: s.url });
+  if (!url) return;
+  if (move && move.url === url) return; // already on it
+  cancelMove();
+  move = { url, attempt: 0, timer: null };
+  attemptMove();
+}
+
+async function attemptMove() {
+  const m = move;
+  if (!m || !session || candidate) return;
+  m.timer = null;
+  const worker = transformMode === 'none' ? null : await startSeiWorker();
+  if (move !== m || !session) { if (worker) worker.terminate(); return; }
+  const c = newSession(m.url, standbyVideo(), worker);
+  c.video.muted = true;                 // never two sounds at once
+  candidate = c;
+  logMove('candidate', { url: m.url, attempt: m.attempt + 1 });
+  later(c, MOVE_TIMEOUT_MS, () => { if (candidate === c) fail(c, `not playing after ${MOVE_TIMEOUT_MS / 1000} s`); });
+  watchCandidate(c);
+  await negotiate(c);
+}
+
+/** Polls the candidate until it has decoded frames and can play; then it takes over. */
+function watchCandidate(c) {
+  later(c, 100, async () => {
+    if (c.pc.connectionState === 'connected' && !c.connectedAt) c.connectedAt = Date.now();
+    let framesDecoded = 0;
+    let audioSamplesReceived = 0;
+    try {
+      const report = await c.pc.getStats();
+      report.forEach((r) => {
+        if (r.type === 'inbound-rtp' && r.kind === 'video') framesDecoded = r.framesDecoded ?? 0;
+        if (r.type === 'inbound-rtp' && r.kind === 'audio') audioSamplesReceived = r.totalSamplesReceived ?? 0;
+      });
+    } catch { /* closed meanwhile */ }
+    if (candidate !== c) return;
+    const readyState = c.video.readyState;
+    const hasAudio = c.stream.getAudioTracks().length > 0;
+    if (candidateReady({ framesDecoded, readyState, hasAudio, audioSamplesReceived }, MOVE_READY_FRAMES)) {
+      logMove('candidate-ready', { framesDecoded, audioSamplesReceived, presentedFrames: c.presentedFrames, readyState });
+      promote(c);
+    } else {
+      watchCandidate(c);
+    }
+  });
+}
+
+/** Make-before-break: show the candidate, then close and DELETE the old session. */
+async function promote(c) {
+  const old = session;
+  candidate = null;
+  move = null;
+  session = c;
+  playUrl = c.url;
+  c.mediaAt = c.mediaAt || Date.now();
+  c.lastProgressAt = Date.now();
+  // The counters both sessions have at the swap.
+  const [before, now] = old ? await Promise.all([totals(old), totals(c)]) : [null, await totals(c)];
+  // Show the new picture first ...
+  c.video.muted = shownVideo.muted;
+  shownVideo = c.video;
+  shown.swapAt = performance.now();
+  shown.swapFrom = shown.lastFrameAt;
+  for (const v of videos) v.classList.toggle('standby', v !== shownVideo);
+  moves++;
+  failures = 0;
+  if (!old) return;
+  old.video.muted = true;
+  // ... then break the old session: its counts stay in the totals, the new one's hidden ones do not.
+  carried.framesDecoded += before.framesDecoded - now.framesDecoded;
+  carried.freezeCount += before.freezeCount - now.freezeCount;
+  carried.totalFreezesDurationMs += before.totalFreezesDurationMs - now.totalFreezesDurationMs;
+  const newFramesDecoded = now.framesDecoded;
+  logMove('swap', {
+    to: c.url, newFramesDecoded, oldFramesDecoded: before.framesDecoded, newFreezeCount: now.freezeCount, oldFreezeCount: before.freezeCount,
+  });
+  const status = await teardown(old);
+  logMove('old-closed', { from: old.url, deleteStatus: status, newFramesDecoded });
+}
+
+async function totals(s) {
+  const t = { framesDecoded: 0, freezeCount: 0, totalFreezesDurationMs: 0 };
+  try {
+    (await s.pc.getStats()).forEach((r) => {
+      if (r.type === 'inbound-rtp' && r.kind === 'video') {
+        t.framesDecoded = r.framesDecoded ?? 0;
+        t.freezeCount = r.freezeCount ?? 0;
+        t.totalFreezesDurationMs = (r.totalFreezesDuration ?? 0) * 1000;
+      }
+    });
+  } catch { /* closed */ }
+  return t;
+}
+
+/** A failed move attempt: the old session plays on; try again later. */
+function failMove(c, reason) {
+  if (candidate !== c) return;
+  candidate = null;
+  teardown(c);
+  movesFailed++;
+  const m = move;
+  if (!m) return;
+  m.attempt++;
+  const retryInMs = m.attempt < MOVE_ATTEMPTS ? moveRetryMs(m.attempt - 1) : null;
+  logMove('move-failed', { url: c.url, reason, attempt: m.attempt, retryInMs });
+  console.warn(`[cascade] move to ${c.url} failed: ${reason}`);
+  if (retryInMs === null) { move = null; return; }
+  m.timer = setTimeout(attemptMove, retryInMs);
+}
+
+function cancelMove() {
+  if (move && move.timer) clearTimeout(move.timer);
+  move = null;
+  if (candidate) { const c = candidate; candidate = null; teardown(c); }
+}
+
+/** Counts the frames a session's <video> presents (requestVideoFrameCallback), and capture-to-display. */
+function countPresentedFrames(s) {
+  if (!('requestVideoFrameCallback' in HTMLVideoElement.prototype)) return;
+  const el = s.video;
+  const onFrame = (now, meta) => {
+    if (s.closed) return;
+    if (el.srcObject === s.stream) {
+      s.presentedFrames++;
+      if (el === shownVideo) {
+        displayed(now, meta);
+        if (shown.swapAt && now >= shown.swapAt) {
+          const gapMs = now - shown.swapFrom;
+          logMove('first-frame-shown', { gapMs: round(gapMs, 1), gapFrames: gapInFrames(gapMs, shown.fps), fps: shown.fps });
+          shown.swapAt = 0;
+        }
+        shown.lastFrameAt = now;
+      }
+    }
+    el.requestVideoFrameCallback(onFrame);
+  };
+  el.requestVideoFrameCallback(onFrame);
 }
 
 function installTransform(s, videoTr, audioTr) {
@@ -187,36 +407,31 @@ function onWorkerMessage(s, m) {
 }
 
 // Capture -> display: the displayed frame's RTP timestamp finds its capture time.
-function watchDisplayedFrames() {
-  if (!('requestVideoFrameCallback' in HTMLVideoElement.prototype)) return;
-  const onFrame = (now, meta) => {
-    const captureMs = meta.rtpTimestamp !== undefined ? latency.captureByRtp.get(meta.rtpTimestamp) : undefined;
-    if (captureMs !== undefined) {
-      const shownMs = performance.timeOrigin + (meta.expectedDisplayTime ?? now);
-      const d = shownMs - captureMs;
-      latency.displayLast = d;
-      latency.displayCount++;
-      latency.displayWindow.push(d);
-      if (latency.displayWindow.length > LATENCY_WINDOW) latency.displayWindow.shift();
-    }
-    video.requestVideoFrameCallback(onFrame);
-  };
-  video.requestVideoFrameCallback(onFrame);
+function displayed(now, meta) {
+  const captureMs = meta.rtpTimestamp !== undefined ? latency.captureByRtp.get(meta.rtpTimestamp) : undefined;
+  if (captureMs === undefined) return;
+  const shownMs = performance.timeOrigin + (meta.expectedDisplayTime ?? now);
+  const d = shownMs - captureMs;
+  latency.displayLast = d;
+  latency.displayCount++;
+  latency.displayWindow.push(d);
+  if (latency.displayWindow.length > LATENCY_WINDOW) latency.displayWindow.shift();
 }
 
 function onConnectionState(s) {
-  if (session !== s) return;
+  if (!alive(s)) return;
   const cs = s.pc.connectionState;
   if (cs === 'connected') {
     if (!s.connectedAt) s.connectedAt = Date.now();
-    if (state === 'connecting') {
+    if (s === candidate) logMove('candidate-connected', { url: s.url });
+    if (state === 'connecting' && s === session) {
       message = 'connected, waiting for media \u2026';
       ui.status.textContent = message;
       ui.curtainDetail.textContent = message;
     }
     later(s, NO_MEDIA_TIMEOUT_MS, () => {
       if (!s.mediaAt && s.pc.connectionState === 'connected') fail(s, `connected but no media for ${NO_MEDIA_TIMEOUT_MS / 1000} s`);
-    });
+    });   // a candidate has no mediaAt until it takes over; MOVE_TIMEOUT_MS bounds it anyway
   } else if (cs === 'failed') {
     fail(s, 'connection failed (ICE/DTLS)');
   } else if (cs === 'disconnected') {
@@ -227,24 +442,34 @@ function onConnectionState(s) {
 }
 
 function later(s, ms, fn) {
-  const t = setTimeout(() => { s.timers.delete(t); if (session === s) fn(); }, ms);
+  const t = setTimeout(() => { s.timers.delete(t); if (alive(s)) fn(); }, ms);
   s.timers.add(t);
 }
 
 function teardown(s, { keepalive = false } = {}) {
+  s.closed = true;
   for (const t of s.timers) clearTimeout(t);
   s.timers.clear();
   s.abort.abort();
+  if (s.events) { s.events.close(); s.events = null; s.eventsState = 'closed'; }
+  try { s.pc.close(); } catch { /* already closed */ }
   const del = deleteResource(s.resourceUrl, { keepalive });
   s.resourceUrl = null;
-  try { s.pc.close(); } catch { /* already closed */ }
   if (s.worker) s.worker.terminate();
-  if (video.srcObject === s.stream) video.srcObject = null;
+  if (s.video.srcObject === s.stream) s.video.srcObject = null;
   return del;
 }
 
 function fail(s, reason) {
+  if (s === candidate) { failMove(s, reason); return; }
   if (session !== s) return;
+  if (candidate) {
+    // The old edge went away before the move finished: the new session takes over now.
+    logMove('old-failed', { reason });
+    promote(candidate);
+    return;
+  }
+  if (move) { playUrl = move.url; cancelMove(); }   // retry where we were told to go
   session = null;
   teardown(s);
   lastError = reason;
@@ -259,6 +484,7 @@ function fail(s, reason) {
 
 async function stop() {
   sessionSeq++;                // cancels a connect() still waiting for its worker
+  cancelMove();
   clearTimeout(retryTimer);
   retryTimer = null;
   retryAt = 0;
@@ -281,12 +507,14 @@ function start() {
 async function collect() {
   const s = session;
   const out = {
-    seq: ++statsSeq, time: Date.now(), state, message, whepUrl,
+    seq: ++statsSeq, time: Date.now(), state, message, whepUrl: playUrl, pageWhepUrl: whepUrl,
     resourceUrl: s ? s.resourceUrl : null, lastError, failures, sessionsStarted, retryInMs: null,
     connectionState: s ? s.pc.connectionState : null,
     iceConnectionState: s ? s.pc.iceConnectionState : null,
     transform: s ? s.mode : transformMode,
-    muted: video.muted,
+    muted: shownVideo.muted,
+    events: s ? s.eventsState : 'none', viewerCount: edgeViewers,
+    moves, movesFailed, moving: Boolean(move || candidate), moveLog: moveLog.slice(),
     // counters default to 0 so a test can compare them without null checks
     framesDecoded: 0, framesReceived: 0, framesDropped: 0, keyFramesDecoded: 0, freezeCount: 0,
     packetsLost: 0, packetsReceived: 0, audioSamplesReceived: 0, bytesReceived: 0,
@@ -309,6 +537,11 @@ async function collect() {
   out.captureToDisplayCount = latency.displayCount;
   out.seiFramesSeen = latency.seiFramesSeen;
   out.transformFramesSeen = latency.framesSeen;
+  if (out.fps > 0) shown.fps = out.fps;
+  // Totals over every session of a move chain (counters of the sessions moved away from kept).
+  out.framesDecodedTotal = carried.framesDecoded + out.framesDecoded;
+  out.freezeCountTotal = carried.freezeCount + out.freezeCount;
+  out.totalFreezesDurationMsTotal = round(carried.totalFreezesDurationMs + (out.totalFreezesDurationMs ?? 0), 1);
   // trackProgress may have moved these on
   out.state = state;
   out.message = message;
@@ -452,6 +685,8 @@ function render(st) {
     ['Capture-to-display', st.captureToDisplayMs === null ? '\u2014'
       : `${fmt(st.captureToDisplayMs, 'ms', 0)} (p50 ${fmt(st.captureToDisplayP50Ms, '', 0)})`],
     ['SEI stamps', `${fmt(st.seiFramesSeen, '', 0)} / ${fmt(st.transformFramesSeen, '', 0)} frames (${st.transform})`],
+    ['Edge', `${edgeName(st.whepUrl)}${st.moving ? ' (moving\u2026)' : ''}`],
+    ['  viewers here / moves', `${fmt(st.viewerCount, '', 0)} / ${fmt(st.moves, '', 0)}${st.movesFailed ? ` (${st.movesFailed} failed)` : ''}`],
   ];
   const body = ui.stats;
   while (body.rows.length < rows.length) {
@@ -468,6 +703,10 @@ function render(st) {
   showRetry();
 }
 
+function edgeName(url) {
+  try { return new URL(url).host; } catch { return '\u2014'; }
+}
+
 function showRetry() {
   if (state !== 'failed' || !retryAt) return;
   ui.status.textContent = `${lastError} \u2014 retrying in ${Math.ceil(Math.max(0, retryAt - Date.now()) / 1000)} s (attempt ${failures + 1})`;
@@ -476,10 +715,11 @@ function showRetry() {
 
 // --- controls -----------------------------------------------------------------------------
 ui.unmute.addEventListener('click', () => {
-  video.muted = !video.muted;
-  if (!video.muted) video.play().catch(() => {});
-  ui.unmute.textContent = video.muted ? 'Unmute' : 'Mute';
-  ui.unmute.setAttribute('aria-pressed', String(!video.muted));
+  const v = shownVideo;
+  v.muted = !v.muted;
+  if (!v.muted) v.play().catch(() => {});
+  ui.unmute.textContent = v.muted ? 'Unmute' : 'Mute';
+  ui.unmute.setAttribute('aria-pressed', String(!v.muted));
 });
 ui.toggle.addEventListener('click', () => (session || retryTimer ? stop() : start()));
 ui.statsToggle.addEventListener('click', () => { ui.overlay.hidden = !ui.overlay.hidden; });
@@ -488,10 +728,16 @@ ui.statsToggle.addEventListener('click', () => { ui.overlay.hidden = !ui.overlay
 window.addEventListener('pagehide', () => {
   sessionSeq++;
   clearTimeout(retryTimer);
+  if (move && move.timer) clearTimeout(move.timer);
+  move = null;
+  if (candidate) { teardown(candidate, { keepalive: true }); candidate = null; }
   if (session) { teardown(session, { keepalive: true }); session = null; }
 });
 
-window.cascadePlayer = { start, stop, get state() { return state; }, whepUrl, transform: transformMode };
+window.cascadePlayer = {
+  start, stop, get state() { return state; }, get whepUrl() { return playUrl; }, transform: transformMode,
+  get moves() { return moves; },
+};
 
 // --- go -----------------------------------------------------------------------------------
 if (!('RTCPeerConnection' in window)) {
@@ -499,7 +745,6 @@ if (!('RTCPeerConnection' in window)) {
 } else if (!whepUrl) {
   setState('error', 'no stream: open /watch/{app}/{name}, or add ?stream=app/name or ?whep=URL', true);
 } else {
-  watchDisplayedFrames();
   start();
 }
 setInterval(() => { collect().catch((e) => console.warn('[cascade] stats', e)); }, 1000);

@@ -54,7 +54,9 @@ export async function describeFailure(res) {
 
 /**
  * Sends the local description (already set, gathering complete) to a WHIP/WHEP endpoint and
- * applies the answer. Returns {resourceUrl, status, etag}. Throws HttpError.
+ * applies the answer. Returns {resourceUrl, status, etag, link, url}: `link` is the 201's Link
+ * header (protocol extensions, e.g. WHEP's server-sent events), `url` the endpoint after redirects.
+ * Throws HttpError.
  */
 export async function exchangeSdp(pc, endpoint, { signal, headers = {} } = {}) {
   let res;
@@ -81,6 +83,8 @@ export async function exchangeSdp(pc, endpoint, { signal, headers = {} } = {}) {
     resourceUrl: location ? new URL(location, res.url || endpoint).href : null,
     status: res.status,
     etag: res.headers.get('ETag'),
+    link: res.headers.get('Link'),
+    url: res.url || endpoint,
   };
 }
 

@@ -97,6 +97,16 @@ public final class WebRtcPeer implements AutoCloseable {
     public long nacksSent;
     public long nackedPackets;
     public long consentResponses;
+    /** Video frames received: new video packets with the RTP marker bit (the last of an access unit). */
+    public long videoFrames;
+    /**
+     * H.264 keyframes whose start was received and decrypted: an IDR slice (NAL type 5) as a single
+     * NAL unit, in a STAP-A, or as the start of an FU-A (RFC 6184), counted once per RTP timestamp.
+     * Only packets that are decrypted count ({@link #verifyEvery}).
+     */
+    public long keyframes;
+    private int lastKeyframeTs;
+    private boolean anyKeyframe;
     /** The last SRTP/SRTCP failure seen, for diagnosis (null if none). */
     public SrtpErrorStatus lastRtpFailure;
     public SrtpErrorStatus lastRtcpFailure;
@@ -394,6 +404,9 @@ public final class WebRtcPeer implements AutoCloseable {
         if (gap > 0 && isVideo && nackEnabled) {
             sendNack(ssrc, seq, gap);
         }
+        if (isVideo && gap >= 0 && (buf[1] & 0x80) != 0) {
+            videoFrames++;
+        }
         SrtpCryptoContext ctx = isVideo ? videoRx : audioRx;
         // Sampling starts after each track's first packet: the receiver's rollover counter is set by
         // the first packet it sees (RFC 3711 section 3.3.1), so that one must be the sender's first,
@@ -415,6 +428,11 @@ public final class WebRtcPeer implements AutoCloseable {
             SrtpErrorStatus status = ctx.reverseTransformPacket(plain.set(length), false);
             if (status == SrtpErrorStatus.OK) {
                 decrypted++;
+                if (isVideo && startsIdr(plain.getBuffer(), plain.getLength()) && (!anyKeyframe || ts != lastKeyframeTs)) {
+                    anyKeyframe = true;
+                    lastKeyframeTs = ts;
+                    keyframes++;
+                }
             } else if (status != SrtpErrorStatus.REPLAY_FAIL && status != SrtpErrorStatus.REPLAY_OLD) {
                 authFailures++;
                 lastRtpFailure = status;
@@ -422,6 +440,47 @@ public final class WebRtcPeer implements AutoCloseable {
         } catch (GeneralSecurityException e) {
             authFailures++;
         }
+    }
+
+    /**
+     * Whether a decrypted H.264 RTP packet (RFC 6184) starts an IDR slice: a single NAL unit of type 5,
+     * a STAP-A (24) holding one, or an FU-A (28) whose start bit is set over type 5.
+     */
+    static boolean startsIdr(byte[] p, int length) {
+        if (length < 13) {
+            return false;
+        }
+        int offset = 12 + 4 * (p[0] & 0x0F);
+        if ((p[0] & 0x10) != 0) {
+            if (offset + 4 > length) {
+                return false;
+            }
+            offset += 4 + 4 * (((p[offset + 2] & 0xFF) << 8) | (p[offset + 3] & 0xFF));
+        }
+        if (offset >= length) {
+            return false;
+        }
+        int type = p[offset] & 0x1F;
+        if (type == 5) {
+            return true;
+        }
+        if (type == 28) {
+            return offset + 1 < length && (p[offset + 1] & 0x80) != 0 && (p[offset + 1] & 0x1F) == 5;
+        }
+        if (type == 24) {
+            int i = offset + 1;
+            while (i + 2 < length) {
+                int size = ((p[i] & 0xFF) << 8) | (p[i + 1] & 0xFF);
+                if (size == 0 || i + 2 + size > length) {
+                    return false;
+                }
+                if ((p[i + 2] & 0x1F) == 5) {
+                    return true;
+                }
+                i += 2 + size;
+            }
+        }
+        return false;
     }
 
     private void onRtcp(byte[] buf, int length) {

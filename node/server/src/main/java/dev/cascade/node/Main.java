@@ -2,12 +2,15 @@ package dev.cascade.node;
 
 import dev.cascade.config.ConfigException;
 import dev.cascade.node.config.NodeConfig;
+import dev.cascade.node.egress.whep.WhepDrain;
+import dev.cascade.node.egress.whep.WhepEvents;
 import dev.cascade.node.http.NodeHttpServer;
 import dev.cascade.node.ingest.relay.StaticUpstream;
 import dev.cascade.node.ingest.relay.UpstreamResolver;
 import dev.cascade.node.manager.ManagerApi;
 import dev.cascade.node.manager.ManagerClient;
 import dev.cascade.node.manager.ManagerMessages;
+import dev.cascade.node.manager.ManagerPlacements;
 import dev.cascade.node.manager.ManagerRoutes;
 import dev.cascade.node.manager.NodeReporter;
 import dev.cascade.node.metrics.NodeMetrics;
@@ -84,14 +87,34 @@ public final class Main implements Callable<Integer> {
                 : new StaticUpstream(cfg.upstream().host(), cfg.upstreamPort());
         MediaNode node = new MediaNode(cfg, metrics, upstreams);
         node.start();
+        // WHEP's server-sent events (reconnect, viewercount) on edges.
+        WhepEvents events = node.whep() == null ? null : new WhepEvents(vertx, node.whep()::viewerCounts);
+        if (events != null) {
+            node.whep().onSessionClosed(events::sessionClosed);
+        }
         ManagerClient manager = null;
         if (managerApi != null) {
             NodeReporter reporter = new NodeReporter(node);
             manager = new ManagerClient(managerApi, ManagerMessages.NodeRegistration.of(cfg),
                     () -> node.loop().submit(reporter::sample), ManagerClient::processCpuLoad, cfg.manager().retryMs());
             metrics.registerManager(manager::registered);
+            metrics.registerDraining(node::draining);
+            // DRAINING (an admin's drain, or the autoscaler's before it removes the node): an edge
+            // refuses new viewers and tells its WHEP viewers where to go, at every heartbeat until none is left.
+            WhepDrain drain = events == null ? null : new WhepDrain(node.whep().viewers(), events,
+                    new ManagerPlacements(managerApi, cfg.node().region()), cfg.nodeId(), metrics);
+            if (drain != null) {
+                node.whep().onDeleted(drain::deleted);
+            }
+            manager.onNodeState(state -> {
+                boolean draining = "DRAINING".equals(state);
+                node.draining(draining);
+                if (drain != null) {
+                    drain.heartbeat(draining);
+                }
+            });
         }
-        NodeHttpServer http = new NodeHttpServer(vertx, node, manager);
+        NodeHttpServer http = new NodeHttpServer(vertx, node, manager, events);
         http.start().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         LOG.info("{} node {} ready: SRT {} / HTTP {}", cfg.node().role().wireName(), cfg.nodeId(),
                 cfg.srtPort(), cfg.httpPort());
@@ -100,6 +123,7 @@ public final class Main implements Callable<Integer> {
             manager.start();
         }
         ManagerClient membership = manager;
+        WhepEvents eventStreams = events;
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping");
@@ -109,6 +133,9 @@ public final class Main implements Callable<Integer> {
                 // Deregistration (bounded to a second) runs while the streams end, not before them.
                 CompletableFuture<Void> deregistered = membership == null
                         ? CompletableFuture.completedFuture(null) : membership.stop();
+                if (eventStreams != null) {
+                    eventStreams.close(vertx);
+                }
                 node.close();
                 try {
                     deregistered.get(ManagerClient.DEREGISTER_BUDGET_MS + 200, TimeUnit.MILLISECONDS);

@@ -52,6 +52,8 @@ import org.slf4j.LoggerFactory;
  *       well-formed request and pull it from upstream: the callback runs on libsrt's receive thread
  *       and cannot wait for the upstream answer, so a stream that never appears there is closed
  *       after {@code upstream.pullTimeoutMs} and counted as {@code not_found}.</li>
+ *   <li>request at an edge the stream manager has DRAINING: 1402 (SRT_REJX_OVERLOAD: go elsewhere),
+ *       counted as {@code node_draining}; its WHEP endpoint answers 503 the same way.</li>
  * </ul>
  */
 public final class MediaNode implements StreamHost, AutoCloseable {
@@ -78,6 +80,8 @@ public final class MediaNode implements StreamHost, AutoCloseable {
     private final long statsAddress = Srt.address(statsScratch);
     private final long takeoverIdleNanos;
     private SrtListener listener;
+    /** The stream manager has this node DRAINING: an edge takes no new viewers. */
+    private volatile boolean draining;
     private WebRtcPort webrtc;
     private WhepEndpoint whep;
     private WhipEndpoint whip;
@@ -148,6 +152,21 @@ public final class MediaNode implements StreamHost, AutoCloseable {
 
     public Collection<Stream> streams() {
         return streams.values();
+    }
+
+    /** Whether the stream manager has this node DRAINING (from its heartbeat answers). */
+    public boolean draining() {
+        return draining;
+    }
+
+    /** Any thread: set from every heartbeat answer. */
+    public void draining(boolean draining) {
+        this.draining = draining;
+    }
+
+    /** Whether this node refuses new viewers now: an edge that is DRAINING. */
+    public boolean refusesViewers() {
+        return draining && role == NodeRole.EDGE;
     }
 
     /** The WHEP endpoint, or null on roles that serve no WebRTC viewers. */
@@ -244,6 +263,12 @@ public final class MediaNode implements StreamHost, AutoCloseable {
             String what = quote(rawStreamId);
             loop.execute(() -> LOG.info("rejected {} from {}: {} ({})", what, peer, e.getMessage(), e.rejectCode()));
             return e.rejectCode();
+        }
+        if (id.mode() == StreamId.Mode.REQUEST && refusesViewers()) {
+            metrics.rejected("node_draining");
+            loop.execute(() -> LOG.info("rejected {} from {}: this edge is draining ({})", id.encode(), peer,
+                    SrtRejectCode.OVERLOAD.code()));
+            return SrtRejectCode.OVERLOAD.code();
         }
         SrtRejectCode reject = decide(id);
         if (reject != null) {

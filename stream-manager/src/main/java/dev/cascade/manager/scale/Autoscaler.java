@@ -230,7 +230,8 @@ public final class Autoscaler {
         if (leaving.isEmpty()) {
             return;
         }
-        resize(d.group(), d.cloud(), List.of(), leaving, now);
+        m.state.deployments.executeOnKey(d.key(), new Processors.ChangeDeployment(d.group(), d.cloud(),
+                new DeploymentRecord.Resize(List.of(), leaving, true, now), now));
         for (Map.Entry<String, List<DeployedNode>> e : moves.entrySet()) {
             resize(d.group(), e.getKey(), e.getValue(), Set.of(), now);
             List<String> ids = e.getValue().stream().map(DeployedNode::id).toList();

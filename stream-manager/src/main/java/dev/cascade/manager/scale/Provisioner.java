@@ -117,8 +117,14 @@ public final class Provisioner implements AutoCloseable {
             for (String id : d.removing()) {
                 m.state.nodes.executeOnKey(id, new Processors.Terminated(now));
             }
+            // Only an apply that started nodes shows the cloud works again; one that only took nodes
+            // away (the revert after a failure) does not.
+            boolean created = d.nodes().stream().anyMatch(n -> {
+                var rec = m.nodes.get(n.id());
+                return rec != null && rec.state() == dev.cascade.manager.state.NodeState.REQUESTED;
+            });
             CloudHealth h = m.state.clouds.get(d.cloud());
-            if (h != null && h.failingUntil() != null) {
+            if (created && h != null && h.failingUntil() != null) {
                 m.state.clouds.executeOnKey(d.cloud(), new Processors.ChangeCloud(d.cloud(), null, null, null, true));
             }
             m.metrics.apply(d.cloud(), "ok", ms);
@@ -130,6 +136,10 @@ public final class Provisioner implements AutoCloseable {
                             + (before.isEmpty() ? "" : ", destroyed " + String.join(", ", before)));
         } catch (ApplyException e) {
             failed(d, e.phase() + " failed (exit " + e.exitCode() + "): " + e.getMessage(), e.output(), e.attempts(), started);
+        } catch (IllegalArgumentException e) {
+            // The cloud controller refused the deployment before running anything (no image for the
+            // cloud, no module for it): as much a failed cloud as a failed apply.
+            failed(d, "refused by the cloud controller: " + e.getMessage(), "", 0, started);
         }
     }
 

@@ -16,6 +16,8 @@ import java.util.Set;
  *
  * @param status PENDING (an apply is due), APPLYING, APPLIED or FAILED (the last apply failed; the
  *               cloud keeps its last good state)
+ * @param output Terraform's diagnostics of the last failed apply (kept after later successes, with
+ *               {@code failedAt}, so a failure that was worked around stays visible)
  */
 public record DeploymentRecord(String group, String cloud, List<DeployedNode> nodes, List<String> removing, long generation,
                                long appliedGeneration, String status, String message, String output, int attempts,
@@ -66,8 +68,15 @@ public record DeploymentRecord(String group, String cloud, List<DeployedNode> no
         DeploymentRecord apply(DeploymentRecord d);
     }
 
-    /** Adds and removes nodes: a new generation to apply. */
-    public record Resize(List<DeployedNode> add, Set<String> remove, Instant now) implements Change {
+    /**
+     * Adds and removes nodes: a new generation to apply. Removed nodes are TERMINATED once it is
+     * applied, unless {@code moved} (they went to another cloud: their records live on there).
+     */
+    public record Resize(List<DeployedNode> add, Set<String> remove, boolean moved, Instant now) implements Change {
+        public Resize(List<DeployedNode> add, Set<String> remove, Instant now) {
+            this(add, remove, false, now);
+        }
+
         @Override
         public DeploymentRecord apply(DeploymentRecord d) {
             List<DeployedNode> next = new ArrayList<>();
@@ -75,7 +84,7 @@ public record DeploymentRecord(String group, String cloud, List<DeployedNode> no
             for (DeployedNode n : d.nodes) {
                 if (!remove.contains(n.id())) {
                     next.add(n);
-                } else if (!gone.contains(n.id())) {
+                } else if (!moved && !gone.contains(n.id())) {
                     gone.add(n.id());
                 }
             }
@@ -110,7 +119,7 @@ public record DeploymentRecord(String group, String cloud, List<DeployedNode> no
             }
             boolean current = generation >= d.generation;
             return new DeploymentRecord(d.group, d.cloud, next, current ? List.of() : d.removing, d.generation, Math.max(d.appliedGeneration, generation),
-                    current ? "APPLIED" : "PENDING", "applied generation " + generation, "", attempts, tookMs, now,
+                    current ? "APPLIED" : "PENDING", "applied generation " + generation, d.output, attempts, tookMs, now,
                     now, d.failedAt);
         }
     }

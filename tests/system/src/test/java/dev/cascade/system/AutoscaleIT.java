@@ -101,6 +101,11 @@ class AutoscaleIT {
         manager = ManagerProcess.startAlone(name, sets);
     }
 
+    private void createGroup(String json) throws IOException {
+        var r = manager.http.post("/nodegroups", KEY, json);
+        assertThat(r.status()).as(r.body()).isEqualTo(201);
+    }
+
     private static String edgeRule(int min, int max) {
         return "{\"role\":\"edge\",\"region\":\"local\",\"min\":" + min + ",\"max\":" + max + ",\"scaleOutThreshold\":0.7,"
                 + "\"scaleInThreshold\":0.3,\"coolDownSeconds\":1,\"capacity\":{\"maxSubscribers\":4}}";
@@ -149,7 +154,9 @@ class AutoscaleIT {
     }
 
     private FollowingWhepViewer watch(String stream, String name) throws Exception {
-        JsonNode sub = manager.http.get("/streams/" + stream + "/subscribe", null).json();
+        var placed = manager.http.get("/streams/" + stream + "/subscribe", null);
+        assertThat(placed.status()).as(placed.body()).isEqualTo(200);
+        JsonNode sub = placed.json();
         FollowingWhepViewer v = new FollowingWhepViewer(name, loop, new WhepSignaling(), CRYPTO, IDENTITY,
                 URI.create(sub.path("whepUrl").asText())).start();
         viewers.add(v);
@@ -175,10 +182,8 @@ class AutoscaleIT {
     @Test
     void scalesOutOnLoadDrainsMovingViewersAndReplacesAKilledNode() throws Exception {
         startManager("autoscale", ROOT.resolve("terraform/modules"), Map.of());
-        assertThat(manager.http.post("/nodegroups", KEY, "{\"name\":\"live\",\"rules\":["
-                + "{\"role\":\"origin\",\"region\":\"local\",\"min\":1,\"max\":1},"
-                + "{\"role\":\"relay\",\"region\":\"local\",\"min\":1,\"max\":1}," + edgeRule(1, 2) + "]}").status())
-                .isEqualTo(201);
+        createGroup("{\"name\":\"live\",\"rules\":[{\"role\":\"origin\",\"region\":\"local\",\"min\":1,\"max\":1},"
+                + "{\"role\":\"relay\",\"region\":\"local\",\"min\":1,\"max\":1}," + edgeRule(1, 2) + "]}");
         Await.until("an origin, a relay and an edge started by terraform are INSERVICE", 90, () ->
                 ids("origin", "INSERVICE").size() == 1 && ids("relay", "INSERVICE").size() == 1
                         && ids("edge", "INSERVICE").size() == 1);
@@ -258,8 +263,7 @@ class AutoscaleIT {
     @Test
     void aScheduledEventHasItsEdgesInServiceBeforeTheStartAndReleasesThemAfterTheEnd() throws Exception {
         startManager("schedule", ROOT.resolve("terraform/modules"), Map.of("autoscaler.leadSafetyFactor", "3"));
-        assertThat(manager.http.post("/nodegroups", KEY, "{\"name\":\"sched\",\"rules\":[" + edgeRule(1, 3) + "]}").status())
-                .isEqualTo(201);
+        createGroup("{\"name\":\"sched\",\"rules\":[" + edgeRule(1, 3) + "]}");
         Await.until("the group's first edge is INSERVICE", 90, () -> ids("edge", "INSERVICE").size() == 1);
         String first = ids("edge", "INSERVICE").iterator().next();
         // 6 viewers at 4 per edge filled to 70% (2 each): 3 edges from start - lead to end.
@@ -292,10 +296,11 @@ class AutoscaleIT {
         Path broken = Files.createDirectories(modules.resolve("openstack"));
         Files.copy(Path.of(System.getProperty("cascade.root"), "tests/system/src/test/resources/failing-module/main.tf"),
                 broken.resolve("main.tf"));
-        startManager("failover", modules, Map.of());
-        assertThat(manager.http.post("/nodegroups", KEY, "{\"name\":\"multi\",\"rules\":[{\"role\":\"edge\",\"region\":\"local\","
-                + "\"min\":1,\"max\":2,\"clouds\":[{\"cloud\":\"openstack\",\"priority\":1},{\"cloud\":\"local\",\"priority\":2}]}]}")
-                .status()).isEqualTo(201);
+        // The failing cloud gets past the controller's checks (it has an image) and fails in terraform.
+        Path platforms = Files.writeString(modules.resolve("platforms.yaml"), "openstack:\n  image: debian-12\n");
+        startManager("failover", modules, Map.of("cloud.platformsFile", platforms.toString()));
+        createGroup("{\"name\":\"multi\",\"rules\":[{\"role\":\"edge\",\"region\":\"local\",\"min\":1,\"max\":2,"
+                + "\"clouds\":[{\"cloud\":\"openstack\",\"priority\":1},{\"cloud\":\"local\",\"priority\":2}]}]}");
         Await.until("the edge runs on the next cloud", 120, () -> {
             JsonNode in = nodes("edge", "INSERVICE");
             return in.size() == 1 && "local".equals(in.get(0).path("cloud").asText());

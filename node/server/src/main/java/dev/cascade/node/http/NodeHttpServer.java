@@ -2,6 +2,8 @@ package dev.cascade.node.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cascade.node.MediaNode;
+import dev.cascade.node.egress.whep.WhepEndpoint;
+import dev.cascade.node.egress.whep.WhepEvents;
 import dev.cascade.node.ingest.relay.RelayLink;
 import dev.cascade.node.manager.ManagerClient;
 import dev.cascade.node.stream.Stream;
@@ -25,13 +27,19 @@ public final class NodeHttpServer {
     private final Vertx vertx;
     /** Null for a standalone node. */
     private final ManagerClient manager;
+    /** The WHEP server-sent events extension; null on nodes without WHEP. */
+    private final WhepEvents events;
     private HttpServer server;
 
-    /** @param manager the node's stream-manager membership, or null when standalone */
-    public NodeHttpServer(Vertx vertx, MediaNode node, ManagerClient manager) {
+    /**
+     * @param manager the node's stream-manager membership, or null when standalone
+     * @param events  the WHEP event streams (edges), or null
+     */
+    public NodeHttpServer(Vertx vertx, MediaNode node, ManagerClient manager, WhepEvents events) {
         this.vertx = vertx;
         this.node = node;
         this.manager = manager;
+        this.events = events;
     }
 
     public Future<HttpServer> start() {
@@ -76,7 +84,9 @@ public final class NodeHttpServer {
     /**
      * WHEP resources (draft-ietf-wish-whep section 4): {@code POST /whep/{app}/{name}} creates a
      * session, {@code DELETE /whep/{app}/{name}/{id}} ends it. We are ICE-lite with no trickle, so
-     * {@code PATCH} is answered 405 as the draft allows.
+     * {@code PATCH} is answered 405 as the draft allows. A WHEP 201 also links the session's
+     * server-sent events ({@code /whep/{app}/{name}/{id}/sse}, {@link WhepEvents}). WHIP
+     * ({@code /whip/...}) is the same without the events.
      */
     private void webrtc(HttpServerRequest req, String path, dev.cascade.node.webrtc.WebRtcHttpEndpoint endpoint) {
         cors(req);
@@ -87,8 +97,22 @@ public final class NodeHttpServer {
             return;
         }
         String[] parts = path.substring("/whep/".length()).split("/", -1);
+        boolean whep = endpoint instanceof WhepEndpoint && events != null;
+        if (req.method().name().equals("OPTIONS")) {
+            // CORS preflight (draft section 4.3: endpoints MUST support OPTIONS for CORS).
+            if (parts.length == 2) {
+                req.response().putHeader("accept-post", "application/sdp");
+            } else if (whep && parts.length == 4 && parts[3].equals("sse")) {
+                req.response().putHeader("accept-post", "application/json");
+            }
+            req.response().setStatusCode(204).end();
+            return;
+        }
+        if (whep && parts.length >= 4 && parts[3].equals("sse")) {
+            serverSentEvents(req, parts);
+            return;
+        }
         switch (req.method().name()) {
-            case "OPTIONS" -> req.response().setStatusCode(204).end();
             case "POST" -> {
                 if (parts.length != 2) {
                     problem(req, 404, "Not Found", "POST to /" + prefix + "/{app}/{name}");
@@ -100,35 +124,21 @@ public final class NodeHttpServer {
                     problem(req, 415, "Unsupported Media Type", "the offer must be sent as application/sdp");
                     return;
                 }
-                String length = req.getHeader("content-length");
-                if (length != null && length.matches("\\d{1,12}") && Long.parseLong(length) > MAX_SDP_BYTES) {
-                    node.metrics().rejected(prefix + "_too_large");
-                    problem(req, 413, "Content Too Large", "an SDP offer may be at most " + MAX_SDP_BYTES + " bytes");
-                    return;
-                }
-                io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer();
-                boolean[] tooLarge = {false};
-                req.handler(chunk -> {
-                    if (body.length() + chunk.length() > MAX_SDP_BYTES) {
-                        tooLarge[0] = true;
-                    } else {
-                        body.appendBuffer(chunk);
-                    }
-                });
-                req.endHandler(v -> {
-                    if (tooLarge[0]) {
-                        node.metrics().rejected(prefix + "_too_large");
-                        problem(req, 413, "Content Too Large", "an SDP offer may be at most " + MAX_SDP_BYTES + " bytes");
-                        return;
-                    }
+                readBody(req, MAX_SDP_BYTES, prefix + "_too_large", "an SDP offer", body -> {
                     var ctx = vertx.getOrCreateContext();
                     endpoint.offer(parts[0], parts[1], body.toString(java.nio.charset.StandardCharsets.UTF_8))
                             .whenComplete((r, err) -> ctx.runOnContext(x -> {
                                 if (err != null) {
                                     problem(req, 500, "Internal Server Error", err.getClass().getSimpleName());
                                 } else if (r.status() != 201) {
-                                    problem(req, r.status(), r.reason(), r.detail());
+                                    if (r.retryAfterSeconds() > 0) {
+                                        req.response().putHeader("retry-after", Integer.toString(r.retryAfterSeconds()));
+                                    }
+                                    problem(req, r.status(), r.reason(), r.detail(), r.problemType());
                                 } else {
+                                    if (whep) {
+                                        req.response().putHeader("link", WhepEvents.link(r.location()));
+                                    }
                                     req.response().setStatusCode(201).putHeader("content-type", "application/sdp")
                                             .putHeader("location", r.location()).end(r.answer());
                                 }
@@ -152,6 +162,97 @@ public final class NodeHttpServer {
                         req.method().name() + " is not supported here (ICE-lite, no trickle: PATCH is not needed)");
             }
         }
+    }
+
+    /**
+     * The WHEP server-sent events extension (draft-ietf-wish-whep-02 section 4.9.1):
+     * {@code POST .../{session}/sse} with a JSON array of event types creates the session's event
+     * stream (201 + Location); {@code GET .../{session}/sse/{stream}} is the text/event-stream;
+     * {@code DELETE} of it ends it.
+     */
+    private void serverSentEvents(HttpServerRequest req, String[] parts) {
+        String sessionId = parts[2];
+        var viewer = node.whep().viewers().get(sessionId);
+        String key = parts[0] + "/" + parts[1];
+        if (viewer == null || !viewer.streamKey().equals(key)) {
+            problem(req, 404, "Not Found", "no WHEP session " + sessionId + " of " + key);
+            return;
+        }
+        String method = req.method().name();
+        if (parts.length == 4) {
+            if (!method.equals("POST")) {
+                req.response().putHeader("allow", "POST, OPTIONS");
+                problem(req, 405, "Method Not Allowed", "POST a JSON array of event types here; GET the Location it answers");
+                return;
+            }
+            String type = req.getHeader("content-type");
+            readBody(req, WhepEvents.MAX_BODY_BYTES, "whep_bad_events", "an event list", body -> {
+                if (body.length() > 0 && (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/json"))) {
+                    node.metrics().rejected("whep_events_content_type");
+                    problem(req, 415, "Unsupported Media Type", "the event list must be sent as application/json");
+                    return;
+                }
+                java.util.Set<String> wanted;
+                try {
+                    wanted = WhepEvents.parseEventList(body.toString(java.nio.charset.StandardCharsets.UTF_8));
+                } catch (WhepEvents.BadEventList e) {
+                    node.metrics().rejected("whep_bad_events");
+                    problem(req, 400, "Bad Request", e.getMessage());
+                    return;
+                }
+                String id = events.create(sessionId, key, wanted);
+                req.response().setStatusCode(201)
+                        .putHeader("location", "/whep/" + key + "/" + sessionId + "/sse/" + id).end();
+            });
+            return;
+        }
+        if (parts.length != 5) {
+            problem(req, 404, "Not Found", "no such event stream");
+            return;
+        }
+        switch (method) {
+            case "GET" -> events.attach(sessionId, parts[4], req.response(),
+                    () -> problem(req, 404, "Not Found", "no event stream " + parts[4] + " of WHEP session " + sessionId));
+            case "DELETE" -> {
+                if (events.delete(sessionId, parts[4])) {
+                    req.response().setStatusCode(200).end();
+                } else {
+                    problem(req, 404, "Not Found", "no event stream " + parts[4] + " of WHEP session " + sessionId);
+                }
+            }
+            default -> {
+                req.response().putHeader("allow", "GET, DELETE, OPTIONS");
+                problem(req, 405, "Method Not Allowed", "GET the event stream, or DELETE it");
+            }
+        }
+    }
+
+    /** Reads a request body of at most {@code max} bytes; a larger one is answered 413 and counted. */
+    private void readBody(HttpServerRequest req, int max, String tooLargeReason, String what,
+                          java.util.function.Consumer<io.vertx.core.buffer.Buffer> then) {
+        String length = req.getHeader("content-length");
+        if (length != null && length.matches("\\d{1,12}") && Long.parseLong(length) > max) {
+            node.metrics().rejected(tooLargeReason);
+            problem(req, 413, "Content Too Large", what + " may be at most " + max + " bytes");
+            return;
+        }
+        io.vertx.core.buffer.Buffer body = io.vertx.core.buffer.Buffer.buffer();
+        boolean[] tooLarge = {false};
+        req.handler(chunk -> {
+            if (body.length() + chunk.length() > max) {
+                tooLarge[0] = true;
+            } else {
+                body.appendBuffer(chunk);
+            }
+        });
+        req.endHandler(v -> {
+            if (tooLarge[0]) {
+                node.metrics().rejected(tooLargeReason);
+                problem(req, 413, "Content Too Large", what + " may be at most " + max + " bytes");
+                return;
+            }
+            then.accept(body);
+        });
     }
 
     /**
@@ -190,11 +291,17 @@ public final class NodeHttpServer {
 
     private static final Map<String, byte[]> STATIC = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * CORS for WHEP/WHIP and the event streams: a player served by one edge plays from another after
+     * a move (POST offer, POST event list, GET the event stream, DELETE), so it must be allowed to
+     * read Location, Link (the events extension) and Retry-After from any origin.
+     */
     private static void cors(HttpServerRequest req) {
         req.response().putHeader("access-control-allow-origin", "*")
-                .putHeader("access-control-allow-methods", "POST, DELETE, OPTIONS")
+                .putHeader("access-control-allow-methods", "GET, POST, DELETE, OPTIONS")
                 .putHeader("access-control-allow-headers", "content-type, authorization")
-                .putHeader("access-control-expose-headers", "location");
+                .putHeader("access-control-expose-headers", "location, link, retry-after, accept-post")
+                .putHeader("access-control-max-age", "600");
     }
 
     /**
@@ -243,6 +350,12 @@ public final class NodeHttpServer {
                 m.put("fractionLost", v.fractionLost);
                 m.put("cumulativeLost", v.cumulativeLost);
                 m.put("jitter", v.jitter);
+                if (events != null) {
+                    var wanted = events.events(id);
+                    m.put("events", wanted == null ? null : List.copyOf(wanted));
+                    m.put("eventStreamConnected", events.connected(id));
+                }
+                m.put("movedTo", v.movedTo);
                 out.add(m);
             });
         }
@@ -289,9 +402,14 @@ public final class NodeHttpServer {
 
     /** RFC 9457 problem details. */
     private static void problem(HttpServerRequest req, int status, String title, String detail) {
+        problem(req, status, title, detail, null);
+    }
+
+    /** RFC 9457 problem details of {@code type} (null: about:blank). */
+    private static void problem(HttpServerRequest req, int status, String title, String detail, String type) {
         try {
             req.response().setStatusCode(status).putHeader("content-type", "application/problem+json")
-                    .end(JSON.writeValueAsString(Map.of("type", "about:blank", "title", title,
+                    .end(JSON.writeValueAsString(Map.of("type", type == null ? "about:blank" : type, "title", title,
                             "status", status, "detail", detail)));
         } catch (Exception e) {
             req.response().setStatusCode(status).end();

@@ -39,9 +39,12 @@ public final class ManagerApi {
     static final int MAX_ANSWER_BYTES = 64 * 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** The node's calls, named as in {@code cascade_manager_client_requests_total{call}}. */
+    /**
+     * The node's calls, named as in {@code cascade_manager_client_requests_total{call}}. SUBSCRIBE is
+     * a draining edge asking where its viewers should go (the public subscribe placement).
+     */
     public enum Call {
-        REGISTER, HEARTBEAT, DEREGISTER, ROUTE;
+        REGISTER, HEARTBEAT, DEREGISTER, ROUTE, SUBSCRIBE;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -144,9 +147,9 @@ public final class ManagerApi {
 
     /**
      * Sends {@code body} (as JSON; null for none) to {@code path} at the current URL, then at the next
-     * ones after a connection error, a timeout or a 5xx, each URL at most once, and never past
-     * {@code deadlineNanos} ({@link System#nanoTime()}). Fails with {@link Unreachable} when none
-     * answered below 500. Context thread.
+     * ones after a connection error, a timeout or a 5xx ({@link #isAnswer}), each URL at most once,
+     * and never past {@code deadlineNanos} ({@link System#nanoTime()}). Fails with {@link Unreachable}
+     * when none answered. Context thread.
      */
     public Future<Reply> call(Call call, HttpMethod method, String path, Object body, long deadlineNanos) {
         if (Vertx.currentContext() != context) {
@@ -175,7 +178,7 @@ public final class ManagerApi {
             return;
         }
         send(method, base, path, payload, leftMs).onComplete(ar -> {
-            if (ar.succeeded() && ar.result().status() < 500) {
+            if (ar.succeeded() && isAnswer(call, ar.result())) {
                 Reply reply = ar.result();
                 metrics.managerRequest(call.label(), outcome(reply));
                 result.complete(reply);
@@ -201,10 +204,23 @@ public final class ManagerApi {
         });
     }
 
-    /** The {@code outcome} label of an answer below 500. */
+    /**
+     * Whether a reply ends the call. Below 500 always. A subscribe placement's {@code 503
+     * no-capacity} too: every manager reads the same cluster state, so asking the next one would
+     * only get the same answer (a route ask keeps going round, as it always did: its caller treats
+     * every failure alike).
+     */
+    static boolean isAnswer(Call call, Reply r) {
+        return r.status() < 500 || (call == Call.SUBSCRIBE && r.is(503, "no-capacity"));
+    }
+
+    /** The {@code outcome} label of an answer ({@link #isAnswer}). */
     static String outcome(Reply r) {
         if (r.ok()) {
             return "ok";
+        }
+        if (r.is(503, "no-capacity")) {
+            return "no_capacity";
         }
         if (r.status() == 401 || r.status() == 403) {
             return "refused";

@@ -96,6 +96,7 @@ public final class ManagerClient {
     private boolean truncationLogged;
 
     private volatile Status status;
+    private java.util.function.Consumer<String> nodeStates = state -> {};
 
     /**
      * @param reports samples the node on its loop thread (e.g. {@code loop.submit(reporter::sample)})
@@ -126,6 +127,16 @@ public final class ManagerClient {
 
     public Status status() {
         return status;
+    }
+
+    /**
+     * Hears this node's state as the manager gives it in every successful registration and heartbeat
+     * answer (STARTING, INSERVICE, DRAINING, ...), once per answer, not only on changes, so whoever acts
+     * on DRAINING can retry at the heartbeat's pace. Runs on the manager link's context. Set before
+     * {@link #start}.
+     */
+    public void onNodeState(java.util.function.Consumer<String> listener) {
+        this.nodeStates = Objects.requireNonNull(listener);
     }
 
     public boolean registered() {
@@ -178,6 +189,7 @@ public final class ManagerClient {
             heartbeatMs = Math.max(MIN_HEARTBEAT_MS, Math.min(MAX_HEARTBEAT_MS, interval));
             everRegistered = true;
             enter(State.REGISTERED, r.url(), null, text(r, "state"));
+            tellNodeState(r);
             heartbeat();
             return;
         }
@@ -250,6 +262,7 @@ public final class ManagerClient {
         Reply r = ar.result();
         if (r.ok()) {
             enter(State.REGISTERED, r.url(), null, text(r, "state"));
+            tellNodeState(r);
             scheduleHeartbeat(started);
         } else if (r.is(404, "node-not-registered")) {
             forgotten("the stream manager at " + r.url() + " no longer knows this node (" + r.describe() + ")");
@@ -357,6 +370,18 @@ public final class ManagerClient {
         if (timer >= 0) {
             api.context().owner().cancelTimer(timer);
             timer = -1;
+        }
+    }
+
+    private void tellNodeState(Reply r) {
+        String state = text(r, "state");
+        if (state == null) {
+            return;
+        }
+        try {
+            nodeStates.accept(state);
+        } catch (RuntimeException e) {
+            LOG.warn("acting on node state {} failed", state, e);
         }
     }
 

@@ -30,6 +30,9 @@ public final class NodeMetrics {
     private final Counter relayLinkStarts;
     private final Counter relayLinkAttempts;
     private final Counter managerFailovers;
+    private final Map<String, Counter> drainPlacements = new ConcurrentHashMap<>();
+    private final Counter toldToMove;
+    private final Counter moved;
 
     public NodeMetrics(NodeConfig config) {
         registry.config().commonTags("node", config.nodeId(), "role", config.node().role().wireName(),
@@ -46,6 +49,12 @@ public final class NodeMetrics {
                 .register(registry);
         managerFailovers = Counter.builder("cascade_manager_client_failovers")
                 .description("Moves to the next stream manager URL after a connection error, a timeout or a 5xx")
+                .register(registry);
+        toldToMove = Counter.builder("cascade_subscribers_told_to_move")
+                .description("WHEP viewers of this draining edge sent a reconnect event naming another edge")
+                .register(registry);
+        moved = Counter.builder("cascade_subscribers_moved")
+                .description("WHEP viewers told to move that then ended their session here (their new one plays)")
                 .register(registry);
     }
 
@@ -108,6 +117,28 @@ public final class NodeMetrics {
     public void registerManager(java.util.function.BooleanSupplier registered) {
         Gauge.builder("cascade_manager_client_registered", () -> registered.getAsBoolean() ? 1 : 0)
                 .description("1 while this node is registered with the stream manager").register(registry);
+    }
+
+    /** One ask of a draining edge for another edge: {@code ok}, {@code no_capacity}, {@code failed}. */
+    public void drainPlacement(String outcome) {
+        drainPlacements.computeIfAbsent(outcome, o -> Counter.builder("cascade_drain_placements")
+                .description("Asks of this draining edge for another edge for a stream's viewers, by outcome")
+                .tag("outcome", o).register(registry)).increment();
+    }
+
+    public void subscriberToldToMove() {
+        toldToMove.increment();
+    }
+
+    public void subscriberMoved() {
+        moved.increment();
+    }
+
+    /** 1 while the stream manager has this node DRAINING (managed nodes only). */
+    public void registerDraining(java.util.function.BooleanSupplier draining) {
+        Gauge.builder("cascade_node_draining", () -> draining.getAsBoolean() ? 1 : 0)
+                .description("1 while the stream manager has this node DRAINING: no new viewers, WHEP viewers moved away")
+                .register(registry);
     }
 
     public void relayLinkStarted() {

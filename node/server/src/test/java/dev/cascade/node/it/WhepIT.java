@@ -223,6 +223,130 @@ class WhepIT {
         assertThat(type.statusCode()).isEqualTo(415);
     }
 
+    /**
+     * The WHEP server-sent events extension (draft-ietf-wish-whep-02 section 4.9.1): the 201 links the
+     * session's events entry point; POSTing a JSON list of event types there creates an event stream
+     * (201 + Location) that a GET reads as text/event-stream; the session's DELETE ends it.
+     */
+    @Test
+    void theAnswerLinksServerSentEventsWhoseStreamCarriesTheViewerCount() throws Exception {
+        HttpResponse<String> r = offerOk();
+        assertThat(r.statusCode()).isEqualTo(201);
+        String location = r.headers().firstValue("location").orElseThrow();
+        assertThat(r.headers().allValues("link")).containsExactly("<" + location
+                + "/sse>; rel=\"urn:ietf:params:whep:ext:core:server-sent-events\"; events=\"reconnect,viewercount\"");
+        assertThat(r.headers().firstValue("access-control-expose-headers").orElse("")).contains("link", "location");
+        URI entry = URI.create("http://127.0.0.1:" + cluster.edge.httpPort + location + "/sse");
+
+        // CORS preflight: a player served by another edge may POST its event list here.
+        HttpResponse<String> preflight = HTTP.send(HttpRequest.newBuilder(entry).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("origin", "http://127.0.0.1:1").header("access-control-request-method", "POST").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("access-control-allow-origin")).hasValue("*");
+        assertThat(preflight.headers().firstValue("access-control-allow-methods").orElse("")).contains("POST", "GET", "DELETE");
+
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(entry).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("[\"reconnect\",\"viewercount\",\"layers\"]")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String streamPath = created.headers().firstValue("location").orElseThrow();
+        assertThat(streamPath).matches(java.util.regex.Pattern.quote(location) + "/sse/[0-9a-f]{24}");
+        URI stream = URI.create("http://127.0.0.1:" + cluster.edge.httpPort + streamPath);
+
+        HttpResponse<java.io.InputStream> get = HTTP.send(HttpRequest.newBuilder(stream).header("accept", "text/event-stream").build(),
+                HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(get.statusCode()).isEqualTo(200);
+        assertThat(get.headers().firstValue("content-type")).hasValue("text/event-stream");
+        var events = new java.util.concurrent.LinkedBlockingQueue<String>();
+        Thread reader = new Thread(() -> {
+            try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(get.body()))) {
+                String line;
+                while ((line = lines.readLine()) != null) {
+                    events.add(line);
+                }
+                events.add("<end>");
+            } catch (java.io.IOException e) {
+                events.add("<error " + e + ">");
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        // The stream opens with a comment, then the viewer count (this session is one of the stream's viewers).
+        assertThat(events.poll(5, java.util.concurrent.TimeUnit.SECONDS)).startsWith(": ");
+        String line;
+        do {
+            line = events.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+        } while (line != null && !line.startsWith("event:"));
+        assertThat(line).isEqualTo("event: viewercount");
+        assertThat(events.poll(2, java.util.concurrent.TimeUnit.SECONDS)).matches("data: \\{\"viewercount\":[1-9]\\d*}");
+
+        JsonNode listed = new ObjectMapper().readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + cluster.edge.httpPort + "/api/v1/webrtc")).build(), HttpResponse.BodyHandlers.ofString()).body());
+        String id = location.substring(location.lastIndexOf('/') + 1);
+        JsonNode mine = null;
+        for (JsonNode sess : listed.get("sessions")) {
+            if (sess.get("id").asText().equals(id)) {
+                mine = sess;
+            }
+        }
+        assertThat(mine).isNotNull();
+        assertThat(mine.get("events").toString()).isEqualTo("[\"reconnect\",\"viewercount\",\"layers\"]");
+        assertThat(mine.get("eventStreamConnected").asBoolean()).isTrue();
+
+        // The session's end ends its event stream (4.9.1), and a new GET finds nothing.
+        URI session = URI.create("http://127.0.0.1:" + cluster.edge.httpPort + location);
+        assertThat(HTTP.send(HttpRequest.newBuilder(session).DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(200);
+        do {
+            line = events.poll(5, java.util.concurrent.TimeUnit.SECONDS);
+        } while (line != null && !line.startsWith("<"));
+        assertThat(line).isEqualTo("<end>");
+        HttpResponse<String> gone = HTTP.send(HttpRequest.newBuilder(stream).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(HTTP.send(HttpRequest.newBuilder(entry).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("[]")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(404);
+    }
+
+    @Test
+    void aBadEventListIs400AndAnEventStreamCanBeDeleted() throws Exception {
+        String location = offerOk().headers().firstValue("location").orElseThrow();
+        URI entry = URI.create("http://127.0.0.1:" + cluster.edge.httpPort + location + "/sse");
+        double before = cluster.edge.metrics().sum("cascade_rejections_total", "reason", "whep_bad_events");
+        for (String bad : List.of("reconnect", "{\"events\":[\"reconnect\"]}", "[\"reconnect\",7]", "[\"reconnect\"")) {
+            HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(entry).header("content-type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(bad)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(bad).isEqualTo(400);
+            assertThat(problem(r).get("detail").asText()).as(bad).isNotBlank();
+        }
+        assertThat(cluster.edge.metrics().sum("cascade_rejections_total", "reason", "whep_bad_events") - before).isEqualTo(4);
+        HttpResponse<String> text = HTTP.send(HttpRequest.newBuilder(entry).header("content-type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("[\"reconnect\"]")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(text.statusCode()).isEqualTo(415);
+        HttpResponse<String> get = HTTP.send(HttpRequest.newBuilder(entry).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(405);
+        assertThat(get.headers().firstValue("allow")).hasValue("POST, OPTIONS");
+        HttpResponse<String> other = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.edge.httpPort
+                + "/whep/" + KEY + "/000000000000000000000000/sse")).header("content-type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("[]")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(other.statusCode()).isEqualTo(404);
+
+        // No body: every event we send. DELETE ends the stream; a later GET is 404 (4.9.1).
+        HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(entry).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).isEqualTo(201);
+        URI stream = URI.create("http://127.0.0.1:" + cluster.edge.httpPort + created.headers().firstValue("location").orElseThrow());
+        assertThat(HTTP.send(HttpRequest.newBuilder(stream).DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(200);
+        assertThat(HTTP.send(HttpRequest.newBuilder(stream).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(404);
+        assertThat(HTTP.send(HttpRequest.newBuilder(stream).DELETE().build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .isEqualTo(404);
+        assertThat(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + cluster.edge.httpPort + location)).DELETE()
+                .build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+    }
+
     @Test
     void aBadStreamNameIs400() throws Exception {
         HttpResponse<String> r = post("/whep/live/bad%20name", "application/sdp", offer(H264));

@@ -50,6 +50,10 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
     public long keyframeRequests;
     /** Latest REMB estimate from the browser, bits per second (0 before the first). */
     public volatile long rembBps;
+    /** The WHEP endpoint a draining edge told this viewer to move to (WhepDrain), or null. */
+    public volatile String movedTo;
+    /** When it was told ({@link System#nanoTime()}), 0 if never. */
+    public volatile long toldToMoveAtNanos;
 
     /**
      * @param payloadType   the H.264 payload type the viewer's offer gave

@@ -38,6 +38,13 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
     private final WebRtcPort port;
     private final String candidateIp;
     private final Map<String, WebRtcViewer> viewers = new ConcurrentHashMap<>();
+    private volatile java.util.function.Consumer<WebRtcViewer> onDeleted = v -> {};
+    private volatile java.util.function.Consumer<String> onSessionClosed = id -> {};
+
+    /** The RFC 9457 problem type of the refusal of a draining edge. */
+    public static final String NODE_DRAINING = "https://cascade.dev/problems/node-draining";
+    /** Retry-After of that refusal: a player that cannot ask the stream manager tries again this much later. */
+    public static final int DRAINING_RETRY_AFTER_SECONDS = 5;
 
     public WhepEndpoint(MediaNode node, WebRtcPort port, String candidateIp) {
         this.node = node;
@@ -58,9 +65,36 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
         return viewers;
     }
 
+    /** This edge's WHEP viewers per stream key (for the {@code viewercount} event). Any thread. */
+    public Map<String, Integer> viewerCounts() {
+        Map<String, Integer> counts = new java.util.HashMap<>();
+        for (WebRtcViewer v : viewers.values()) {
+            counts.merge(v.streamKey(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    /** Hears every session its player DELETEd (before it closes). */
+    public void onDeleted(java.util.function.Consumer<WebRtcViewer> listener) {
+        this.onDeleted = listener;
+    }
+
+    /** Hears every session's end, whatever ended it, with its id. */
+    public void onSessionClosed(java.util.function.Consumer<String> listener) {
+        this.onSessionClosed = listener;
+    }
+
     /** Handles an offer for {@code app/name}; completes on a Vert.x-free thread (the SRT loop). */
     @Override
     public CompletableFuture<Result> offer(String app, String name, String sdp) {
+        if (node.refusesViewers()) {
+            // draft-ietf-wish-whep-02 section 4.6: 503 with Retry-After for "scheduled maintenance".
+            node.metrics().rejected("node_draining");
+            return CompletableFuture.completedFuture(new Result(503, "Node draining",
+                    "this edge is draining and takes no new viewers: ask the stream manager for another edge "
+                            + "(GET /api/v1/streams/" + app + "/" + name + "/subscribe)",
+                    null, null, NODE_DRAINING, DRAINING_RETRY_AFTER_SECONDS));
+        }
         StreamId id;
         try {
             id = StreamId.parse(app + "/" + name);
@@ -95,6 +129,7 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
         if (v == null) {
             return false;
         }
+        onDeleted.accept(v);
         v.session().close("deleted");
         return true;
     }
@@ -187,6 +222,7 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
         @Override
         public void onClosed(WebRtcSession s, String reason) {
             viewers.remove(s.id());
+            onSessionClosed.accept(s.id());
             node.loop().execute(() -> node.removeWebRtcViewer(out, viewer));
             LOG.info("WHEP session {} of {} closed: {}", s.id(), out.streamKey(), reason);
         }
