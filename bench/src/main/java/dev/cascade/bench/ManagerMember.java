@@ -50,6 +50,14 @@ final class ManagerMember implements AutoCloseable {
      */
     static ManagerMember start(String name, String classpath, List<String> jvmArgs, int httpPort, int clusterPort,
                                String members, List<String> sets, Map<String, String> env) throws IOException {
+        return start(name, Bench.logs().resolve("placement-" + name + ".log"), classpath, jvmArgs, httpPort, clusterPort,
+                members, sets, env);
+    }
+
+    /** The same, with its output in {@code log}. */
+    static ManagerMember start(String name, Path log, String classpath, List<String> jvmArgs, int httpPort,
+                               int clusterPort, String members, List<String> sets, Map<String, String> env)
+            throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(jvmArgs);
@@ -59,7 +67,6 @@ final class ManagerMember implements AutoCloseable {
         for (String s : sets) {
             cmd.addAll(List.of("--set", s));
         }
-        Path log = Bench.logs().resolve("placement-" + name + ".log");
         Process p = Bench.start(cmd, log, env);
         ManagerMember m = new ManagerMember(name, httpPort, clusterPort, log, cmd, p);
         m.awaitHealthy();

@@ -177,7 +177,14 @@ public final class Autoscaler {
         for (String cloud : touched) {
             resize(g.name(), cloud, addByCloud.getOrDefault(cloud, List.of()), removeByCloud.getOrDefault(cloud, Set.of()), now);
         }
-        String clouds = String.join(",", addByCloud.keySet().isEmpty() ? removeByCloud.keySet() : addByCloud.keySet());
+        Set<String> cloudSet = new java.util.TreeSet<>(addByCloud.keySet());
+        cloudSet.addAll(removeByCloud.keySet());
+        for (RulePlanner.Member mem : members) {
+            if (plan.drain().contains(mem.deployed().id())) {
+                cloudSet.add(mem.cloud());
+            }
+        }
+        String clouds = String.join(",", cloudSet);
         boolean outStep = plan.steps().stream().anyMatch(st -> st.action() == Action.SCALE_OUT);
         int replaces = (int) plan.steps().stream().filter(st -> st.action() == Action.REPLACE).count();
         int replaced = 0;

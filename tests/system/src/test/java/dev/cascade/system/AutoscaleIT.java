@@ -7,6 +7,7 @@ import dev.cascade.client.FollowingWhepViewer;
 import dev.cascade.client.PeerLoop;
 import dev.cascade.client.WhepSignaling;
 import dev.cascade.manager.it.Await;
+import dev.cascade.manager.it.Http;
 import dev.cascade.manager.it.ManagerProcess;
 import dev.cascade.node.it.Media;
 import dev.cascade.webrtc.DtlsCertificate;
@@ -154,9 +155,14 @@ class AutoscaleIT {
     }
 
     private FollowingWhepViewer watch(String stream, String name) throws Exception {
-        var placed = manager.http.get("/streams/" + stream + "/subscribe", null);
-        assertThat(placed.status()).as(placed.body()).isEqualTo(200);
-        JsonNode sub = placed.json();
+        // As a player does: a 503 no-capacity (placements not yet reported count as load for a
+        // moment) is asked again.
+        var placed = new Http.Response[1];
+        Await.until(name + " placed", 30, () -> {
+            placed[0] = manager.http.get("/streams/" + stream + "/subscribe", null);
+            return placed[0].status() == 200;
+        });
+        JsonNode sub = placed[0].json();
         FollowingWhepViewer v = new FollowingWhepViewer(name, loop, new WhepSignaling(), CRYPTO, IDENTITY,
                 URI.create(sub.path("whepUrl").asText())).start();
         viewers.add(v);
