@@ -182,6 +182,54 @@ class ApiBadInputIT {
     }
 
     @Test
+    void badNodeGroupsAndScheduledEventsAreRefusedWithTheFieldNamed() throws Exception {
+        var cloud = http.post("/nodegroups", ADMIN, "{\"name\":\"c1\",\"rules\":[{\"role\":\"edge\",\"region\":\"eu\","
+                + "\"min\":1,\"max\":2,\"clouds\":[{\"cloud\":\"ibm\"}]}]}");
+        problem(cloud, 400, "invalid-value");
+        assertThat(cloud.json().path("detail").asText()).contains("rules[0].clouds[0].cloud").contains("aws, azure");
+        var region = http.post("/nodegroups", ADMIN, "{\"name\":\"c2\",\"rules\":[{\"role\":\"edge\",\"region\":\"eu-west\","
+                + "\"min\":1,\"max\":2,\"clouds\":[{\"cloud\":\"gcp\"}]}]}");
+        problem(region, 400, "invalid-value");
+        assertThat(region.json().path("detail").asText()).contains("gcp has no region 'eu-west'");
+        var unknownRegion = http.post("/nodegroups", ADMIN, "{\"name\":\"c3\",\"rules\":[{\"role\":\"edge\",\"region\":\"eu\","
+                + "\"min\":1,\"max\":2,\"clouds\":[{\"cloud\":\"aws\",\"cloudRegion\":\"eu-middle-9\"}]}]}");
+        problem(unknownRegion, 400, "invalid-value");
+        assertThat(unknownRegion.json().path("detail").asText()).contains("aws has no region 'eu-middle-9'");
+
+        assertThat(http.post("/nodegroups", ADMIN, GROUP.replace("g1", "ev")).status()).isEqualTo(201);
+        var backwards = http.post("/scheduledevents", ADMIN, "{\"group\":\"ev\",\"start\":\"2026-12-31T20:00:00Z\","
+                + "\"end\":\"2026-12-31T19:00:00Z\",\"expectedViewers\":10}");
+        problem(backwards, 400, "invalid-value");
+        assertThat(backwards.json().path("detail").asText()).contains("end").contains("must be after start");
+        var noGroup = http.post("/scheduledevents", ADMIN, "{\"group\":\"nope\",\"start\":\"2026-12-31T20:00:00Z\","
+                + "\"end\":\"2026-12-31T21:00:00Z\"}");
+        problem(noGroup, 400, "invalid-value");
+        assertThat(noGroup.json().path("detail").asText()).contains("no node group 'nope'");
+        var badRegion = http.post("/scheduledevents", ADMIN, "{\"group\":\"ev\",\"region\":\"us\",\"start\":\"2026-12-31T20:00:00Z\","
+                + "\"end\":\"2026-12-31T21:00:00Z\"}");
+        problem(badRegion, 400, "invalid-value");
+        assertThat(badRegion.json().path("detail").asText()).contains("has no rule in region 'us'");
+        var cron = http.post("/scheduledevents", ADMIN, "{\"group\":\"ev\",\"recurrence\":\"every friday\","
+                + "\"start\":\"2026-12-31T20:00:00Z\",\"end\":\"2026-12-31T21:00:00Z\"}");
+        problem(cron, 400, "invalid-value");
+        assertThat(cron.json().path("detail").asText()).contains("recurrence");
+        problem(http.post("/scheduledevents", ADMIN, "{\"group\":\"ev\",\"start\":\"tomorrow\",\"end\":\"2026-12-31T21:00:00Z\"}"),
+                400, "bad-type");
+        problem(http.get("/scheduledevents/nope", ADMIN), 400, "bad-parameter");
+        problem(http.get("/scheduledevents/ev_000000000000", ADMIN), 404, "scheduled-event-not-found");
+        problem(http.delete("/scheduledevents/ev_000000000000", ADMIN), 404, "scheduled-event-not-found");
+        problem(http.get("/decisions?limit=0", ADMIN), 400, "bad-parameter");
+
+        var ok = http.post("/scheduledevents", ADMIN, "{\"name\":\"final\",\"group\":\"ev\",\"start\":\"2026-12-31T20:00:00Z\","
+                + "\"end\":\"2026-12-31T21:00:00Z\",\"expectedViewers\":10,\"recurrence\":\"0 20 * * 5\"}");
+        assertThat(ok.status()).as(ok.body()).isEqualTo(201);
+        String id = ok.json().path("id").asText();
+        assertThat(ok.raw().headers().firstValue("location")).hasValue("/api/v1/scheduledevents/" + id);
+        assertThat(http.get("/scheduledevents?group=ev", ADMIN).json().path("items").get(0).path("id").asText()).isEqualTo(id);
+        assertThat(http.delete("/scheduledevents/" + id, ADMIN).status()).isEqualTo(204);
+    }
+
+    @Test
     void noCapacityIs503WithRetryAfter() throws Exception {
         var r = http.get("/streams/live/nobody-home/subscribe?region=mars", null);
         // no edge is registered in this test's cluster at all
