@@ -163,7 +163,9 @@ public final class AutoscaleBench {
             clockTicks = Long.parseLong(ticks);
         }
         Map<String, Object> env = Bench.environment();
-        env.put("terraform", Bench.run(10, "terraform", "version").lines().findFirst().orElse(""));
+        // (the first line, unless terraform first warns about its CLI configuration)
+        env.put("terraform", Bench.run(10, "terraform", "version").lines().filter(l -> l.startsWith("Terraform v"))
+                .findFirst().orElse(""));
         env.put("node", Bench.run(5, "node", "--version"));
         env.put("ffmpeg", Bench.run(5, "sh", "-c", "ffmpeg -version | head -1"));
         env.put("sourcesDirty", !Bench.run(5, "git", "-C", Bench.root().toString(), "status", "--porcelain", "--",
@@ -737,7 +739,8 @@ public final class AutoscaleBench {
                 case "TERMINATED", "FAILED" -> s.putIfAbsent("terminatedAt", since);
                 default -> { }
             }
-            if (v.registeredAt != null) {
+            if (v.registeredAt != null && !v.state.equals("REQUESTED")) {
+                // (a REQUESTED record's registeredAt is the time it was asked for)
                 s.putIfAbsent("registeredAt", v.registeredAt.toString());
             }
             s.put("lastState", v.state);
@@ -1227,8 +1230,8 @@ public final class AutoscaleBench {
                 nz(oh.get("median")), nz(oh.get("max")), goalSeconds, (Boolean) so.get("pass") ? "met" : "not met", passed,
                 runs.size(), med(stats, "sustainWait"), med(stats, "decisionToApplied"), med(stats, "appliedToRegistered"),
                 med(stats, "registeredToInService"), o.get("event-viewers"), event.get("edgesNeeded"),
-                nz(event.get("leadUsedSeconds")), nz(event.get("expectedLeadSeconds")), margins.stream().map(m ->
-                        m == null ? "?" : Bench.fmt("%.1f", (Double) m)).toList(),
+                nz(event.get("leadUsedSeconds")), nz(event.get("expectedLeadSeconds")), String.join(" and ",
+                        margins.stream().map(m -> m == null ? "?" : Bench.fmt("%.1f", (Double) m)).toList()),
                 Boolean.TRUE.equals(ev.get("pass")) ? "met" : "not met", String.join("; ", rel));
         out.put("headline", headline);
 
@@ -1299,7 +1302,7 @@ public final class AutoscaleBench {
                       Map<String, Map<String, Object>> seen, Path png) throws IOException, InterruptedException {
         Path tmp = Bench.tmp();
         // panel 1: one row per run, x = seconds from the overload heartbeat
-        String[] names = {"sustain: overload -> SCALE_OUT", "SCALE_OUT -> node process started (terraform apply)",
+        String[] names = {"sustain: overload -> SCALE_OUT", "apply: SCALE_OUT -> process start",
                 "boot: process start -> registered", "registered -> INSERVICE"};
         String[] colors = {"#bbbbbb", "#1f77b4", "#ff7f0e", "#2ca02c"};
         List<StringBuilder> seg = new ArrayList<>();
@@ -1363,7 +1366,7 @@ public final class AutoscaleBench {
         // panel 2: one row per edge, x = seconds from the event's start
         Instant start = Instant.parse((String) event.get("start"));
         Instant end = Instant.parse((String) event.get("end"));
-        String[] names2 = {"asked -> process started (apply)", "boot: process start -> registered", "registered -> INSERVICE",
+        String[] names2 = {"apply: asked -> process start", "boot: process start -> registered", "registered -> INSERVICE",
                 "INSERVICE", "DRAINING", "TERMINATED -> process exit"};
         String[] colors2 = {"#1f77b4", "#ff7f0e", "#2ca02c", "#98df8a", "#d62728", "#7f7f7f"};
         List<StringBuilder> seg2 = new ArrayList<>();
@@ -1373,12 +1376,14 @@ public final class AutoscaleBench {
         double created = nz(sec(start, Instant.parse((String) event.get("created"))));
         Double lead = num(event.get("leadUsedSeconds"));
         double xmax = Duration.between(start, end).toMillis() / 1000.0 + 5;
+        double xmin = Math.min(-5, (lead == null ? 0 : -lead) - 4);
         List<String> rows = new ArrayList<>();
         rows.add((String) event.get("startingEdge"));
         for (Map<String, Object> e : (List<Map<String, Object>>) event.get("extraEdges")) {
             rows.add((String) e.get("node"));
         }
         StringBuilder ytics2 = new StringBuilder();
+        List<String> labels2 = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             String id = rows.get(i);
             int y = i + 1;
@@ -1391,8 +1396,12 @@ public final class AutoscaleBench {
             Double term = sec(start, seenAt(seen, id, "terminatedAt"));
             Double gone = sec(start, seenAt(seen, id, "processGoneSeenByPoll"));
             if (i == 0) {
-                ins = created - 2; // in service since before the event was created
+                ins = xmin - 1; // in service since before the event was created
             } else {
+                if (ins != null) {
+                    labels2.add(Bench.fmt("set label %d 'INSERVICE %.1f s %s the start' at %.3f, %.2f left front font ',10'",
+                            10 + i, Math.abs(ins), ins <= 0 ? "before" : "AFTER", ins + 0.3, y + 0.0));
+                }
                 box(seg2.get(0), y, req, ps);
                 box(seg2.get(1), y, ps, reg);
                 box(seg2.get(2), y, reg, ins);
@@ -1424,7 +1433,9 @@ public final class AutoscaleBench {
                 "set multiplot layout 2,1 title 'Cascade autoscaler on the local platform (terraform apply -> node processes) "
                         + stamp + "'",
                 "set grid xtics",
-                "set key outside right top vertical",
+                "set lmargin at screen 0.15",
+                "set rmargin at screen 0.72",
+                "set key at screen 0.99, graph 1 right top vertical",
                 "set title 'Scale-out on load: " + viewerCount + " SRT viewers on an edge of " + maxSubscribers
                         + " (above 70%), sustain " + sustainMs + " ms, autoscaler every " + intervalMs + " ms'",
                 "set xlabel 's since the first heartbeat showing the load'",
@@ -1438,17 +1449,16 @@ public final class AutoscaleBench {
                 "set xlabel 's from the event start'",
                 "set ytics (" + ytics2 + ")",
                 Bench.fmt("set yrange [%.1f:0.4]", rows.size() + 0.6),
-                Bench.fmt("set xrange [%.1f:%.1f]", created - 2, xmax),
+                Bench.fmt("set xrange [%.1f:%.1f]", xmin, xmax),
                 "set arrow 1 from 0, graph 0 to 0, graph 1 nohead lw 2 lc rgb 'black'",
                 Bench.fmt("set arrow 2 from %.3f, graph 0 to %.3f, graph 1 nohead lw 2 dt 2 lc rgb 'black'", eventLen, eventLen),
-                "set label 1 'start' at 0, graph 1.02 center",
-                Bench.fmt("set label 2 'end' at %.3f, graph 1.02 center", eventLen),
-                Bench.fmt("set label 3 'created' at %.3f, graph 1.02 center", created),
-                Bench.fmt("set arrow 3 from %.3f, graph 0 to %.3f, graph 1 nohead lw 1 dt 3 lc rgb 'black'", created, created)));
+                "set label 1 ' start' at 0, graph 1.02 left",
+                Bench.fmt("set label 2 ' end' at %.3f, graph 1.02 left", eventLen)));
         if (lead != null) {
             lines.add(Bench.fmt("set arrow 4 from %.3f, graph 0 to %.3f, graph 1 nohead lw 2 dt 4 lc rgb '#1f77b4'", -lead, -lead));
-            lines.add(Bench.fmt("set label 4 'SCALE_OUT' at %.3f, graph 1.02 center", -lead));
+            lines.add(Bench.fmt("set label 4 'SCALE_OUT ' at %.3f, graph 1.02 right", -lead));
         }
+        lines.addAll(labels2);
         lines.add("plot " + (plots2.isEmpty() ? "NaN notitle" : String.join(", ", plots2)));
         lines.add("unset multiplot");
         lines.add("");

@@ -10,6 +10,9 @@
  *       of 5 Mbps stepped up until loss, with the relay's CPU per 100 Mbps.</li>
  *   <li>{@link dev.cascade.bench.PlacementBench}: the stream manager's placement requests per second
  *       and latency, three members with 10,000 nodes and 100,000 streams, loaded by wrk.</li>
+ *   <li>{@link dev.cascade.bench.AutoscaleBench}: the autoscaler on the local platform (terraform apply
+ *       starting node processes): overload to a new edge INSERVICE, phase by phase, and a scheduled
+ *       event's extra edges INSERVICE before its start.</li>
  * </ul>
  */
 package dev.cascade.bench;

@@ -46,8 +46,12 @@ public final class RulePlanner {
     }
 
     /** The floor a scheduled event sets, and why (null reason: none). */
-    public record Demand(int nodes, String reason) {
-        public static final Demand NONE = new Demand(0, null);
+    public record Demand(int nodes, String reason, Instant until) {
+        public static final Demand NONE = new Demand(0, null, null);
+
+        public Demand(int nodes, String reason) {
+            this(nodes, reason, null);
+        }
     }
 
     public record Settings(Duration sustain, Duration drainTimeout, Duration bootTimeout) {}
@@ -66,6 +70,11 @@ public final class RulePlanner {
 
     public static Plan plan(NodeGroupRule rule, List<Member> members, ScaleState state, Demand demand,
                             Set<String> failingClouds, Settings s, Instant now) {
+        // Once an event's pre-scaling began, its floor holds until the occurrence ends: the lead
+        // window may move (a shorter boot measured meanwhile), the nodes asked for must not go.
+        if (state.heldUntil() != null && now.isBefore(state.heldUntil()) && state.heldFloor() > demand.nodes()) {
+            demand = new Demand(state.heldFloor(), state.heldReason(), state.heldUntil());
+        }
         List<String> remove = new ArrayList<>();
         List<String> drain = new ArrayList<>();
         List<String> timedOut = new ArrayList<>();
@@ -195,6 +204,9 @@ public final class RulePlanner {
             next = new ScaleState(now, null, null, mean, inService.size());
         } else {
             next = new ScaleState(state.lastScaleAt(), over, under, mean, inService.size());
+        }
+        if (demand.until() != null && demand.nodes() > 0) {
+            next = next.holding(demand.nodes(), demand.until(), demand.reason());
         }
         return new Plan(start, drain, remove, timedOut, steps, from, to, next);
     }

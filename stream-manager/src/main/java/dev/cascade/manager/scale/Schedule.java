@@ -54,6 +54,7 @@ public final class Schedule {
             }
         }
         int total = 0;
+        Instant until = null;
         List<String> why = new ArrayList<>();
         for (ScheduledEvent ev : events) {
             if (!ev.group().equals(group.name()) || ev.region() != null && !ev.region().equals(rule.region())) {
@@ -77,11 +78,12 @@ public final class Schedule {
             }
             if (nodes > 0) {
                 total += nodes;
+                until = until == null || o.end().isAfter(until) ? o.end() : until;
                 why.add("event " + (ev.name().isEmpty() ? ev.id() : "'" + ev.name() + "'") + " (" + o.start() + " to "
                         + o.end() + ", " + expected + (edge ? " viewers" : " publishers") + ")");
             }
         }
-        return total == 0 ? RulePlanner.Demand.NONE : new RulePlanner.Demand(total, String.join(" + ", why));
+        return total == 0 ? RulePlanner.Demand.NONE : new RulePlanner.Demand(total, String.join(" + ", why), until);
     }
 
     /** Looks a cloud up in a map snapshot. */

@@ -200,6 +200,23 @@ class RulePlannerTest {
     }
 
     @Test
+    void anEventsFloorHoldsUntilItsEndEvenIfTheLeadWindowMovesAway() {
+        NodeGroupRule r = rule(1, 3);
+        Instant end = T0.plusSeconds(120);
+        RulePlanner.Plan pre = RulePlanner.plan(r, List.of(member("a", NodeState.INSERVICE, 0, T0)), ScaleState.NONE,
+                new RulePlanner.Demand(3, "event 'final'", end), Set.of(), S, T0);
+        assertThat(pre.start()).containsExactly(new RulePlanner.Start("local", 2));
+        assertThat(pre.next().heldFloor()).isEqualTo(3);
+        List<RulePlanner.Member> three = List.of(member("a", NodeState.INSERVICE, 0, T0), member("b", NodeState.INSERVICE, 0, T0),
+                member("c", NodeState.INSERVICE, 0, T0));
+        // the lead shrank: no demand now, load 0 for long; the floor still holds
+        ScaleState idle = new ScaleState(null, null, T0, 0, 3, 3, end, "event 'final'");
+        assertThat(plan(r, three, idle, T0.plusSeconds(60)).drain()).isEmpty();
+        // after the end the rule's thresholds take over
+        assertThat(plan(r, three, idle, end.plusSeconds(1)).drain()).hasSize(1);
+    }
+
+    @Test
     void newNodesGoByPriorityThenWeightSkippingFailingClouds() {
         List<CloudChoice> clouds = List.of(new CloudChoice("aws", "us-east-1", 1, 3, ""),
                 new CloudChoice("gcp", "us-east1", 1, 1, ""), new CloudChoice("linode", "us-east", 2, 1, ""));

@@ -51,6 +51,7 @@ class AutoscaleIT {
     static final DtlsCertificate IDENTITY = DtlsCertificate.generate(CRYPTO);
 
     private ManagerProcess manager;
+    private String name;
     private Path work;
     private Process publisher;
     private PeerLoop loop;
@@ -75,7 +76,8 @@ class AutoscaleIT {
                 }
                 Await.until("every started node destroyed", 60, () -> liveNodePids().isEmpty());
             } finally {
-                Files.writeString(ARTIFACTS.resolve("autoscale-decisions.json"), manager.http.get("/decisions?limit=1000", KEY).body());
+                Files.writeString(ARTIFACTS.resolve("autoscale-" + name + "-decisions.json"),
+                        manager.http.get("/decisions?limit=1000", KEY).body());
                 manager.close();
                 for (long pid : liveNodePids()) {
                     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
@@ -99,6 +101,7 @@ class AutoscaleIT {
         sets.put("cloud.attempts", "2");
         sets.put("cloud.firstBackoffMs", "200");
         sets.putAll(extra);
+        this.name = name;
         manager = ManagerProcess.startAlone(name, sets);
     }
 
@@ -271,7 +274,6 @@ class AutoscaleIT {
         startManager("schedule", ROOT.resolve("terraform/modules"), Map.of("autoscaler.leadSafetyFactor", "3"));
         createGroup("{\"name\":\"sched\",\"rules\":[" + edgeRule(1, 3) + "]}");
         Await.until("the group's first edge is INSERVICE", 90, () -> ids("edge", "INSERVICE").size() == 1);
-        String first = ids("edge", "INSERVICE").iterator().next();
         // 6 viewers at 4 per edge filled to 70% (2 each): 3 edges from start - lead to end.
         Instant start = Instant.now().plusSeconds(45);
         Instant end = start.plusSeconds(5);
@@ -290,7 +292,9 @@ class AutoscaleIT {
                 .contains("event 'final'").contains("needs 3 nodes"));
         Await.until("after the end the extra edges are drained and destroyed", 90, () ->
                 ids("edge", "INSERVICE").size() == 1 && ids("edge", "DRAINING").isEmpty() && liveNodePids().size() == 1);
-        assertThat(ids("edge", "TERMINATED")).hasSize(2).doesNotContain(first);
+        // which edges go is the planner's choice (the least loaded); two of the three go
+        assertThat(ids("edge", "TERMINATED")).hasSize(2);
+        assertThat(ids("edge", "INSERVICE")).hasSize(1).doesNotContainAnyElementsOf(ids("edge", "TERMINATED"));
         assertThat(decisions("DRAIN")).hasSize(2);
     }
 
