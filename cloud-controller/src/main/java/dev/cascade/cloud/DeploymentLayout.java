@@ -3,6 +3,7 @@ package dev.cascade.cloud;
 import dev.cascade.cloud.synth.ModuleSpec;
 import dev.cascade.cloud.synth.Platform;
 import dev.cascade.cloud.synth.RootSpec;
+import dev.cascade.cloud.synth.RootSynthesizer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -194,7 +195,11 @@ final class DeploymentLayout {
             // Where node.sh keeps each node's pid, ports and log: next to the state that knows the nodes.
             moduleVariables.putIfAbsent("state_dir", workDir.toAbsolutePath().normalize().toString());
         }
-        return new RootSpec(d.name(), platform, source, ps.image(), s.managerUrls(), ps.providerConfig(),
+        // Relative to the working directory: Terraform uses a "./" or "../" module in place, where an
+        // absolute path is a package it copies into .terraform/modules (once per module block, the
+        // later copies made from the first, which breaks the cloud modules' link to ../../cloud-init).
+        Path relative = workDir.toAbsolutePath().normalize().relativize(source.toAbsolutePath().normalize());
+        return new RootSpec(d.name(), platform, source, RootSynthesizer.sourceText(relative), ps.image(), s.managerUrls(), ps.providerConfig(),
                 moduleVariables, ps.nodeConfig(), List.copyOf(modules.values()));
     }
 }

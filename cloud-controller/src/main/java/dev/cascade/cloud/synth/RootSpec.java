@@ -9,13 +9,16 @@ import java.util.Map;
  *
  * @param name            the deployment (node group) name
  * @param moduleSource    the platform's module folder, absolute
+ * @param sourceInConfig  the same as the configuration names it: relative to the working directory
+ *                        ({@code ../...}), so Terraform uses the module in place instead of copying it
  * @param image           the platform's image (for local: the node command)
  * @param providerConfig  the provider block's attributes
  * @param moduleVariables the platform's extra module inputs, defaults applied (local's {@code state_dir})
  * @param nodeConfig      the modules' {@code node_config}
  * @param modules         the module blocks, sorted by name
  */
-public record RootSpec(String name, Platform platform, Path moduleSource, String image, List<String> managerUrls,
+public record RootSpec(String name, Platform platform, Path moduleSource, String sourceInConfig, String image,
+                       List<String> managerUrls,
                        Map<String, String> providerConfig, Map<String, String> moduleVariables,
                        Map<String, String> nodeConfig, List<ModuleSpec> modules) {
     public RootSpec {

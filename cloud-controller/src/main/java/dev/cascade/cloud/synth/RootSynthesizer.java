@@ -120,6 +120,10 @@ public final class RootSynthesizer {
                     .source(spec.moduleSource().toString())
                     .variables(vars)
                     .build();
+            // cdktf would copy a relative local source as an asset; the JSON gets it as Terraform
+            // should read it: relative, used in place (an absolute path is a package Terraform copies
+            // into .terraform/modules once per block, which breaks the modules' ../../cloud-init link).
+            module.addOverride("source", spec.sourceInConfig());
             if (platform.providerPerRegion()) {
                 String p = platform.provider().orElseThrow();
                 module.addOverride("providers", Map.of(p, p + "." + ModuleSpec.aliasFor(m.region())));
@@ -133,6 +137,12 @@ public final class RootSynthesizer {
     }
 
     /** Provider blocks and required_providers, only when some module needs the provider. */
+    /** A module source Terraform reads in place: absolute, or relative starting with ./ or ../. */
+    public static String sourceText(Path source) {
+        String s = source.toString();
+        return source.isAbsolute() || s.startsWith("../") || s.equals("..") ? s : "./" + s;
+    }
+
     private static void providers(TerraformStack stack, RootSpec spec) {
         Platform platform = spec.platform();
         if (platform.provider().isEmpty() || spec.modules().isEmpty()) {
