@@ -51,6 +51,7 @@ public final class Api {
     private final AdminHandlers admin;
     private final Events events;
     private final ScaleHandlers scale;
+    private final ProvisionHandlers provisions;
 
     public Api(StreamManager m) {
         this.m = m;
@@ -59,6 +60,7 @@ public final class Api {
         this.admin = new AdminHandlers(m);
         this.events = new Events(m);
         this.scale = new ScaleHandlers(m);
+        this.provisions = new ProvisionHandlers(m);
     }
 
     public List<Endpoint> endpoints() {
@@ -76,6 +78,9 @@ public final class Api {
                 new Endpoint(HttpMethod.POST, "/nodes/{id}/drain", Access.ADMIN, nodes::drain),
                 new Endpoint(HttpMethod.GET, "/streams", Access.READ, admin::streams),
                 new Endpoint(HttpMethod.GET, "/streams/{app}/{name}", Access.READ, admin::stream),
+                new Endpoint(HttpMethod.GET, "/streams/{app}/{name}/provision", Access.READ, provisions::get),
+                new Endpoint(HttpMethod.PUT, "/streams/{app}/{name}/provision", Access.ADMIN, provisions::put),
+                new Endpoint(HttpMethod.DELETE, "/streams/{app}/{name}/provision", Access.ADMIN, provisions::delete),
                 new Endpoint(HttpMethod.GET, "/nodegroups", Access.READ, admin::groups),
                 new Endpoint(HttpMethod.POST, "/nodegroups", Access.ADMIN, admin::createGroup),
                 new Endpoint(HttpMethod.GET, "/nodegroups/{group}", Access.READ, admin::group),

@@ -21,6 +21,7 @@ import java.util.HashMap;
  *   <li>{@code cascade.streams}: stream key -> {@link StreamRecord} (which origin holds it)</li>
  *   <li>{@code cascade.routes}: stream key -> {@link RouteRecord}</li>
  *   <li>{@code cascade.nodegroups}: name -> {@link NodeGroup}</li>
+ *   <li>{@code cascade.provisions}: stream key -> {@link Provision} (its ABR ladder and policy)</li>
  *   <li>{@code cascade.apikeys}: key id -> {@link ApiKeyRecord}</li>
  *   <li>{@code cascade.scheduledevents}: id -> {@link ScheduledEvent}</li>
  *   <li>{@code cascade.deployments}: {@code group/cloud} -> {@link DeploymentRecord} (what Terraform should run)</li>
@@ -42,6 +43,7 @@ public final class ClusterState implements AutoCloseable {
     public static final String STREAMS = "cascade.streams";
     public static final String ROUTES = "cascade.routes";
     public static final String GROUPS = "cascade.nodegroups";
+    public static final String PROVISIONS = "cascade.provisions";
     public static final String API_KEYS = "cascade.apikeys";
     public static final String PENDING = "cascade.pending";
     public static final String EVENTS = "cascade.scheduledevents";
@@ -55,6 +57,7 @@ public final class ClusterState implements AutoCloseable {
     public final IMap<String, StreamRecord> streams;
     public final IMap<String, RouteRecord> routes;
     public final IMap<String, NodeGroup> groups;
+    public final IMap<String, Provision> provisions;
     public final IMap<String, ApiKeyRecord> apiKeys;
     public final IMap<String, HashMap<String, Long>> pending;
     public final IMap<String, ScheduledEvent> events;
@@ -69,6 +72,7 @@ public final class ClusterState implements AutoCloseable {
         this.streams = hz.getMap(STREAMS);
         this.routes = hz.getMap(ROUTES);
         this.groups = hz.getMap(GROUPS);
+        this.provisions = hz.getMap(PROVISIONS);
         this.apiKeys = hz.getMap(API_KEYS);
         this.pending = hz.getMap(PENDING);
         this.events = hz.getMap(EVENTS);

@@ -9,8 +9,10 @@ import java.util.Set;
 /**
  * A named set of nodes with scaling rules per role and region, each over one or more clouds. The
  * autoscaler keeps every rule's node count between its min and max by load and scheduled events.
+ * {@code abr}, when present, is the default ABR ladder and policy of the group's streams: it applies
+ * to a stream that has no provision of its own. It has no {@code source} (sources differ per stream).
  */
-public record NodeGroup(String name, String description, List<NodeGroupRule> rules, Instant createdAt,
+public record NodeGroup(String name, String description, List<NodeGroupRule> rules, Provision abr, Instant createdAt,
                         Instant updatedAt) implements Serializable {
     public static final int MAX_RULES = 100;
 
@@ -42,9 +44,13 @@ public record NodeGroup(String name, String description, List<NodeGroupRule> rul
                         + " in region " + r.region() + " (list several clouds in one rule's clouds)");
             }
         }
+        if (abr != null && abr.source() != null) {
+            throw new InvalidValueException("abr.source", "a node group's default ladder has no source (sources differ per"
+                    + " stream; give it in the stream's provision)");
+        }
     }
 
     public NodeGroup stamped(Instant created, Instant updated) {
-        return new NodeGroup(name, description, rules, created, updated);
+        return new NodeGroup(name, description, rules, abr == null ? null : abr.stamped(updated), created, updated);
     }
 }

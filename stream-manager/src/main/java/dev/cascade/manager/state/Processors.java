@@ -227,6 +227,18 @@ public final class Processors {
         }
     }
 
+    // ------------------------------------------------------------------ provisions
+
+    /** Sets a stream's provision (creating or replacing it), stamped with {@code now}; returns it. */
+    public record PutProvision(Provision provision, Instant now) implements EntryProcessor<String, Provision, Provision> {
+        @Override
+        public Provision process(Map.Entry<String, Provision> entry) {
+            Provision next = provision.stamped(now);
+            entry.setValue(next);
+            return next;
+        }
+    }
+
     // ------------------------------------------------------------------ scheduled events
 
     /** Stores a new event unless the id is taken (a vanishingly rare collision: null). */

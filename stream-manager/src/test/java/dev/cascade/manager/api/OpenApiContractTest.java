@@ -66,7 +66,7 @@ class OpenApiContractTest {
         for (String slug : new String[] {"bad-json", "unknown-field", "bad-type", "invalid-value", "bad-parameter",
                 "bad-stream", "body-too-large", "unsupported-media-type", "unauthorized", "forbidden", "join-token-invalid",
                 "not-found", "node-not-found", "node-not-registered", "stream-not-found", "node-group-not-found",
-                "api-key-not-found", "conflict", "method-not-allowed", "no-capacity", "cluster-unavailable"}) {
+                "api-key-not-found", "provision-not-found", "conflict", "method-not-allowed", "no-capacity", "cluster-unavailable"}) {
             assertThat(described).as(slug).contains(slug);
         }
     }

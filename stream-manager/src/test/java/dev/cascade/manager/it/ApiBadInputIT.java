@@ -229,6 +229,67 @@ class ApiBadInputIT {
         assertThat(http.delete("/scheduledevents/" + id, ADMIN).status()).isEqualTo(204);
     }
 
+    static final String LADDER = "{\"ladder\":[{\"level\":1,\"width\":1280,\"height\":720,\"bitrateKbps\":2500,\"fps\":30},"
+            + "{\"level\":2,\"width\":854,\"height\":480,\"bitrateKbps\":1000,\"fps\":30}]";
+
+    private static void invalid(Http.Response r, String detail) {
+        problem(r, 400, "invalid-value");
+        assertThat(r.json().path("detail").asText()).isEqualTo(detail);
+    }
+
+    @Test
+    void badProvisionsAreRefusedWithTheFieldNamed() throws Exception {
+        String path = "/streams/live/abr/provision";
+        invalid(http.put(path, ADMIN, LADDER.replace("\"bitrateKbps\":1000", "\"bitrateKbps\":3000") + "}"),
+                "ladder[1].bitrateKbps: must be below level 1's 2500 (got 3000)");
+        invalid(http.put(path, ADMIN, LADDER + ",\"source\":{\"width\":1024,\"height\":576}}"),
+                "ladder[0].width: must be at most the source's 1024 (got 1280)");
+        invalid(http.put(path, ADMIN, LADDER.replace("\"fps\":30}]", "\"fps\":0}]") + "}"),
+                "ladder[1].fps: must be between 1 and 120 (got 0)");
+        invalid(http.put(path, ADMIN, LADDER + ",\"policy\":{\"startLevel\":3}}"),
+                "policy.startLevel: the ladder has no level 3 (it has levels 1 to 2)");
+        invalid(http.put(path, ADMIN, LADDER.replace("\"level\":2", "\"level\":3") + "}"),
+                "ladder[1].level: levels must be 1, 2, 3... in order, level 1 the highest (expected 2, got 3)");
+        invalid(http.put(path, ADMIN, "{\"ladder\":[]}"), "ladder: must have 1 to 8 levels");
+        problem(http.put(path, ADMIN, LADDER + ",\"policy\":{\"upDelay\":5}}"), 400, "unknown-field");
+        problem(http.put("/streams/live/bad%20name/provision", ADMIN, LADDER + "}"), 400, "bad-stream");
+        problem(http.get(path, ADMIN), 404, "provision-not-found");
+        problem(http.delete(path, ADMIN), 404, "provision-not-found");
+        // a node group's default ladder is checked the same way
+        var groupAbr = http.post("/nodegroups", ADMIN, GROUP.replace("g1", "abr").replace("}]}", "}],\"abr\":"
+                + LADDER.replace("\"width\":854", "\"width\":1920") + "}}"));
+        invalid(groupAbr, "abr.ladder[1].width: must be at most level 1's 1280 (got 1920)");
+    }
+
+    @Test
+    void provisionRoundTrip() throws Exception {
+        String path = "/streams/live/abr-ok/provision";
+        var put = http.put(path, ADMIN, LADDER + ",\"policy\":{\"upHeadroom\":1.5}}");
+        assertThat(put.status()).as(put.body()).isEqualTo(200);
+        assertThat(put.json().path("policy").path("startLevel").asInt()).isEqualTo(2);
+        assertThat(put.json().path("policy").path("downThreshold").asDouble()).isEqualTo(0.9);
+        assertThat(put.json().path("policy").path("upHeadroom").asDouble()).isEqualTo(1.5);
+        assertThat(put.json().path("policy").path("upDelayMs").asInt()).isEqualTo(4000);
+        assertThat(put.json().path("updatedAt").asText()).isNotBlank();
+        var get = http.get(path, ADMIN);
+        assertThat(get.status()).isEqualTo(200);
+        assertThat(get.json()).isEqualTo(put.json());
+        assertThat(get.json().path("ladder").get(1).path("bitrateKbps").asInt()).isEqualTo(1000);
+
+        var created = http.post("/apikeys", ADMIN, "{\"name\":\"abr-viewer\",\"role\":\"read-only\"}");
+        String key = created.json().path("key").asText();
+        assertThat(http.get(path, key).status()).isEqualTo(200);
+        problem(http.put(path, key, LADDER + "}"), 403, "forbidden");
+        problem(http.delete(path, key), 403, "forbidden");
+
+        assertThat(http.delete(path, ADMIN).status()).isEqualTo(204);
+        problem(http.get(path, ADMIN), 404, "provision-not-found");
+
+        var group = http.post("/nodegroups", ADMIN, GROUP.replace("g1", "abr-ok").replace("}]}", "}],\"abr\":" + LADDER + "}}"));
+        assertThat(group.status()).as(group.body()).isEqualTo(201);
+        assertThat(group.json().path("abr").path("policy").path("startLevel").asInt()).isEqualTo(2);
+    }
+
     @Test
     void noCapacityIs503WithRetryAfter() throws Exception {
         var r = http.get("/streams/live/nobody-home/subscribe?region=mars", null);

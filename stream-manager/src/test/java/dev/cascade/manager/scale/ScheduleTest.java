@@ -31,7 +31,7 @@ class ScheduleTest {
 
     @Test
     void edgesAreSizedForTheViewersAtTheOutThresholdFromTheLeadOn() {
-        NodeGroup g = new NodeGroup("g", "", List.of(edge("a")), null, null);
+        NodeGroup g = new NodeGroup("g", "", List.of(edge("a")), null, null, null);
         Duration lead = Duration.ofMinutes(5);
         ScheduledEvent ev = event(1000, null, null);
         assertThat(Schedule.demand(g, edge("a"), List.of(ev), lead, START.minus(lead).minusSeconds(1)).nodes()).isZero();
@@ -44,7 +44,7 @@ class ScheduleTest {
 
     @Test
     void anEventWithoutRegionIsSharedAndOverlappingEventsAddUp() {
-        NodeGroup g = new NodeGroup("g", "", List.of(edge("a"), edge("b")), null, null);
+        NodeGroup g = new NodeGroup("g", "", List.of(edge("a"), edge("b")), null, null, null);
         ScheduledEvent everywhere = event(800, null, null);
         ScheduledEvent onlyB = event(160, "b", null);
         assertThat(Schedule.demand(g, edge("a"), List.of(everywhere, onlyB), Duration.ZERO, START).nodes()).isEqualTo(5);
@@ -54,9 +54,9 @@ class ScheduleTest {
     @Test
     void relaysAndOtherGroupsAreNotAsked() {
         NodeGroupRule relay = new NodeGroupRule(NodeRole.RELAY, "a", null, 1, 5, 0.8, 0.3, 60, null);
-        NodeGroup g = new NodeGroup("g", "", List.of(edge("a"), relay), null, null);
+        NodeGroup g = new NodeGroup("g", "", List.of(edge("a"), relay), null, null, null);
         assertThat(Schedule.demand(g, relay, List.of(event(1000, null, null)), Duration.ZERO, START).nodes()).isZero();
-        NodeGroup other = new NodeGroup("other", "", List.of(edge("a")), null, null);
+        NodeGroup other = new NodeGroup("other", "", List.of(edge("a")), null, null, null);
         assertThat(Schedule.demand(other, edge("a"), List.of(event(1000, null, null)), Duration.ZERO, START).nodes()).isZero();
     }
 
