@@ -31,7 +31,12 @@ class LadderIT {
         List<String> cmd = Ladder.command(source.toString(), LadderTest.THREE, 2.0, 96,
                 l -> dir.resolve("level" + l.level() + ".ts").toString());
         String progress = run(cmd);
-        assertThat(progress).as("ffmpeg -progress output").contains("progress=end");
+        FfmpegProgress stats = new FfmpegProgress();
+        progress.lines().forEach(stats::line);
+        assertThat(stats.latest().ended()).as("ffmpeg -progress output:\n" + progress).isTrue();
+        assertThat(stats.latest().frames()).as("frames of 6 s at 30 fps").isBetween(175L, 185L);
+        assertThat(stats.latest().speed()).isPositive();
+        assertThat(stats.malformed()).isZero();
 
         List<String> firstKeyframes = null;
         for (Ladder.Level l : LadderTest.THREE) {
