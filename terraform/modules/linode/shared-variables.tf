@@ -1,0 +1,1 @@
+../../shared/cloud-variables.tf
