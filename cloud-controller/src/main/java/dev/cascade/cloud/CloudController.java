@@ -76,23 +76,33 @@ public final class CloudController {
         Run run = new Run(d.name(), d.cloud(), progress);
         try (Held held = run.lock(wd)) {
             RootSpec spec = run.synthesize(d, wd);
-            int attempt = 0;
-            while (true) {
-                attempt++;
-                try {
-                    long deadline = System.nanoTime() + settings.applyTimeout().toNanos();
-                    run.init(wd, spec, deadline);
-                    run.terraformApply(wd, false, deadline);
-                    List<NodeInstance> nodes = run.outputs(wd, deadline);
-                    ApplyResult result = new ApplyResult(d.name(), d.cloud(), nodes,
-                            Duration.ofNanos(System.nanoTime() - start), attempt);
-                    run.event("output", nodes.size() + " node(s): " + nodes.stream().map(NodeInstance::id).toList());
-                    LOG.info("{}/{}: applied, {} node(s) in {} ms ({} attempt(s))", d.name(), d.cloud(), nodes.size(),
-                            result.took().toMillis(), attempt);
-                    return result;
-                } catch (ApplyException e) {
-                    run.backoffOrThrow(e, attempt);
-                }
+            return retrying(run, (attempt, deadline) -> {
+                run.init(wd, spec, deadline);
+                run.terraformApply(wd, false, deadline);
+                List<NodeInstance> nodes = run.outputs(wd, deadline);
+                ApplyResult result = new ApplyResult(d.name(), d.cloud(), nodes,
+                        Duration.ofNanos(System.nanoTime() - start), attempt);
+                run.event("output", nodes.size() + " node(s): " + nodes.stream().map(NodeInstance::id).toList());
+                LOG.info("{}/{}: applied, {} node(s) in {} ms ({} attempt(s))", d.name(), d.cloud(), nodes.size(),
+                        result.took().toMillis(), attempt);
+                return result;
+            });
+        }
+    }
+
+    /** One attempt of a Terraform run, given its number (1-based) and its deadline ({@link System#nanoTime()}). */
+    @FunctionalInterface
+    private interface Attempt<T> {
+        T run(int attempt, long deadline) throws ApplyException;
+    }
+
+    /** Runs {@code body} until it succeeds, or until the retry rule or the attempts say no (see {@link Run#backoffOrThrow}). */
+    private <T> T retrying(Run run, Attempt<T> body) throws ApplyException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return body.run(attempt, System.nanoTime() + settings.applyTimeout().toNanos());
+            } catch (ApplyException e) {
+                run.backoffOrThrow(e, attempt);
             }
         }
     }
@@ -133,20 +143,13 @@ public final class CloudController {
             // The groups the state holds, with no nodes: the configuration that made the resources is there to
             // destroy them (destroy-time provisioners, provider aliases).
             RootSpec spec = run.synthesize(empty, wd);
-            int attempt = 0;
-            while (true) {
-                attempt++;
-                try {
-                    long deadline = System.nanoTime() + settings.applyTimeout().toNanos();
-                    run.init(wd, spec, deadline);
-                    run.terraformApply(wd, true, deadline);
-                    run.event("destroy", "destroyed");
-                    LOG.info("{}/{}: destroyed ({} attempt(s))", name, cloud, attempt);
-                    return;
-                } catch (ApplyException e) {
-                    run.backoffOrThrow(e, attempt);
-                }
-            }
+            retrying(run, (attempt, deadline) -> {
+                run.init(wd, spec, deadline);
+                run.terraformApply(wd, true, deadline);
+                run.event("destroy", "destroyed");
+                LOG.info("{}/{}: destroyed ({} attempt(s))", name, cloud, attempt);
+                return null;
+            });
         }
     }
 

@@ -10,7 +10,6 @@ import dev.cascade.manager.state.NodeGroup;
 import dev.cascade.manager.state.NodeRecord;
 import dev.cascade.manager.state.NodeState;
 import dev.cascade.manager.state.Processors;
-import dev.cascade.manager.state.Validation;
 import com.hazelcast.cluster.Member;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.RoutingContext;
@@ -68,12 +67,7 @@ final class AdminHandlers {
     }
 
     void stream(RoutingContext ctx) {
-        String key = ctx.pathParam("app") + "/" + ctx.pathParam("name");
-        try {
-            Validation.streamKey("stream", key);
-        } catch (InvalidValueException e) {
-            throw new ApiException(400, "bad-stream", "Bad stream", e.getMessage());
-        }
+        String key = Api.streamKey(ctx);
         StreamIndex.StreamStats s = m.streamIndex().get(key);
         if (s == null) {
             throw ApiException.notFound("stream-not-found", "no stream " + key);

@@ -332,6 +332,16 @@ public final class Api {
         return p.future();
     }
 
+    /** The {@code {app}/{name}} of the path, under the SRT stream ID rules; else 400 bad-stream. */
+    static String streamKey(RoutingContext ctx) {
+        String key = ctx.pathParam("app") + "/" + ctx.pathParam("name");
+        try {
+            return dev.cascade.manager.state.Validation.streamKey("stream", key);
+        } catch (dev.cascade.manager.state.InvalidValueException e) {
+            throw new ApiException(400, "bad-stream", "Bad stream", e.getMessage());
+        }
+    }
+
     /** Parses {@code limit} and {@code cursor}. */
     record Page(int limit, String cursor) {}
 

@@ -30,7 +30,7 @@ final class PlacementHandlers {
     }
 
     void publish(RoutingContext ctx) {
-        String key = streamKey(ctx);
+        String key = Api.streamKey(ctx);
         String region = region(ctx);
         Timer.Sample t = Timer.start();
         Instant now = Instant.now();
@@ -91,7 +91,7 @@ final class PlacementHandlers {
     }
 
     void subscribe(RoutingContext ctx) {
-        String key = streamKey(ctx);
+        String key = Api.streamKey(ctx);
         String region = region(ctx);
         Timer.Sample t = Timer.start();
         NodeRecord edge = m.placer.subscriber(key, region, m.config.placement().crossRegion());
@@ -117,7 +117,7 @@ final class PlacementHandlers {
      * origin holding the stream.
      */
     void route(RoutingContext ctx) {
-        String key = streamKey(ctx);
+        String key = Api.streamKey(ctx);
         String nodeId = ctx.request().getParam("node");
         if (nodeId == null) {
             throw ApiException.badParameter("the query parameter node (the asking node's id) is required");
@@ -201,15 +201,6 @@ final class PlacementHandlers {
     /** IPv6 literals go in brackets in URLs (RFC 3986 section 3.2.2). */
     private static String hostForUrl(NodeRecord n) {
         return n.host().contains(":") && !n.host().startsWith("[") ? "[" + n.host() + "]" : n.host();
-    }
-
-    private static String streamKey(RoutingContext ctx) {
-        String key = ctx.pathParam("app") + "/" + ctx.pathParam("name");
-        try {
-            return Validation.streamKey("stream", key);
-        } catch (InvalidValueException e) {
-            throw new ApiException(400, "bad-stream", "Bad stream", e.getMessage());
-        }
     }
 
     /** The region parameter, else the client IP's region from the table, else the default. */

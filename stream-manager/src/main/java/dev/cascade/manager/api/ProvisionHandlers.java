@@ -1,10 +1,8 @@
 package dev.cascade.manager.api;
 
 import dev.cascade.manager.StreamManager;
-import dev.cascade.manager.state.InvalidValueException;
 import dev.cascade.manager.state.Processors;
 import dev.cascade.manager.state.Provision;
-import dev.cascade.manager.state.Validation;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -23,7 +21,7 @@ final class ProvisionHandlers {
     }
 
     void get(RoutingContext ctx) {
-        String key = streamKey(ctx);
+        String key = Api.streamKey(ctx);
         Api.reply(ctx, Api.cluster(ctx, m, m.state.provisions.getAsync(key)), p -> {
             if (p == null) {
                 throw notFound(key);
@@ -33,7 +31,7 @@ final class ProvisionHandlers {
     }
 
     void put(RoutingContext ctx) {
-        String key = streamKey(ctx);
+        String key = Api.streamKey(ctx);
         Provision body = Json.read(ctx.body().buffer(), Provision.class);
         Api.reply(ctx, Api.cluster(ctx, m, m.state.provisions.submitToKey(key, new Processors.PutProvision(body, Instant.now()))),
                 stored -> {
@@ -44,7 +42,7 @@ final class ProvisionHandlers {
     }
 
     void delete(RoutingContext ctx) {
-        String key = streamKey(ctx);
+        String key = Api.streamKey(ctx);
         Api.reply(ctx, Api.cluster(ctx, m, m.state.provisions.removeAsync(key)), old -> {
             if (old == null) {
                 throw notFound(key);
@@ -57,14 +55,5 @@ final class ProvisionHandlers {
     private static ApiException notFound(String key) {
         return ApiException.notFound("provision-not-found", "stream " + key + " has no provision of its own (its node"
                 + " group's default ladder, if any, applies; PUT sets one)");
-    }
-
-    private static String streamKey(RoutingContext ctx) {
-        String key = ctx.pathParam("app") + "/" + ctx.pathParam("name");
-        try {
-            return Validation.streamKey("stream", key);
-        } catch (InvalidValueException e) {
-            throw new ApiException(400, "bad-stream", "Bad stream", e.getMessage());
-        }
     }
 }

@@ -9,6 +9,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A once-a-second copy of the autoscaling state for the dashboard's snapshots, read off the event
@@ -35,14 +38,17 @@ public final class ScaleView {
         List<ScaleDecision> decisions = new ArrayList<>();
         long tail = state.decisions.tailSequence();
         long from = Math.max(state.decisions.headSequence(), tail - DECISIONS + 1);
-        for (long seq = from; seq <= tail && tail >= 0; seq++) {
+        if (tail >= 0) {
             try {
-                decisions.add(state.decisions.readOne(seq));
+                // One call for the lot (the ring may overwrite the oldest meanwhile: readMany starts at
+                // the head then).
+                state.decisions.readManyAsync(from, 0, DECISIONS, null).toCompletableFuture().get(2, TimeUnit.SECONDS)
+                        .forEach(decisions::add);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (RuntimeException e) {
-                // overwritten between the two reads: skip it
+            } catch (ExecutionException | TimeoutException e) {
+                return; // keep the last snapshot; the next second tries again
             }
         }
         Collections.reverse(decisions);

@@ -1,5 +1,9 @@
 package dev.cascade.node.manager;
 
+import java.nio.charset.StandardCharsets;
+
+import java.net.URLEncoder;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -316,5 +320,23 @@ public final class ManagerApi {
     private static String describe(Throwable t) {
         String m = t.getMessage();
         return m == null || m.isBlank() ? t.getClass().getSimpleName() : m;
+    }
+
+    // ---------------------------------------------------------------- helpers of the answer readers
+
+    /** A JSON field's text, or null when absent, not a string, or blank. */
+    static String text(JsonNode node, String field) {
+        JsonNode v = node.get(field);
+        return v == null || !v.isTextual() || v.asText().isBlank() ? null : v.asText();
+    }
+
+    /** An answer body cut for an error message. */
+    static String abbreviate(String s) {
+        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
+    }
+
+    /** One URL path or query segment. */
+    static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

@@ -6,8 +6,6 @@ import dev.cascade.node.manager.ManagerApi.Call;
 import dev.cascade.node.manager.ManagerApi.Reply;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.http.HttpMethod;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -36,8 +34,8 @@ public final class ManagerPlacements implements EdgeFinder {
     @Override
     public CompletionStage<Answer> find(String streamKey) {
         int slash = streamKey.indexOf('/');
-        String path = "/api/v1/streams/" + encode(streamKey.substring(0, slash)) + "/" + encode(streamKey.substring(slash + 1))
-                + "/subscribe?region=" + encode(region);
+        String path = "/api/v1/streams/" + ManagerApi.encode(streamKey.substring(0, slash)) + "/" + ManagerApi.encode(streamKey.substring(slash + 1))
+                + "/subscribe?region=" + ManagerApi.encode(region);
         CompletableFuture<Answer> answer = new CompletableFuture<>();
         api.context().runOnContext(v -> api.call(Call.SUBSCRIBE, HttpMethod.GET, path, null)
                 .onComplete(ar -> answer.complete(answer(streamKey, ar))));
@@ -52,11 +50,11 @@ public final class ManagerPlacements implements EdgeFinder {
         Reply r = ar.result();
         if (r.ok()) {
             JsonNode body = r.body();
-            String url = body == null ? null : text(body, "whepUrl");
-            String node = body == null ? null : text(body.path("node"), "id");
+            String url = body == null ? null : ManagerApi.text(body, "whepUrl");
+            String node = body == null ? null : ManagerApi.text(body.path("node"), "id");
             if (url == null || !(url.startsWith("http://") || url.startsWith("https://"))) {
                 return new Failed("the subscribe placement from " + r.url() + " for " + streamKey + " has no whepUrl: "
-                        + (body == null ? "(no JSON body)" : abbreviate(body.toString())));
+                        + (body == null ? "(no JSON body)" : ManagerApi.abbreviate(body.toString())));
             }
             return new Found(node, url);
         }
@@ -64,18 +62,5 @@ public final class ManagerPlacements implements EdgeFinder {
             return new NoCapacity(r.describe());
         }
         return new Failed("the subscribe placement for " + streamKey + " was refused by " + r.url() + ": " + r.describe());
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || !v.isTextual() || v.asText().isBlank() ? null : v.asText();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

@@ -7,8 +7,6 @@ import dev.cascade.node.manager.ManagerApi.Reply;
 import dev.cascade.protocol.streamid.StreamId;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.http.HttpMethod;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -39,11 +37,11 @@ public final class ManagerRoutes implements UpstreamResolver {
     /** Any thread (the SRT loop): the call itself runs on the manager link's context. */
     @Override
     public CompletionStage<Route> resolve(StreamId stream, List<String> exclude) {
-        StringBuilder path = new StringBuilder("/api/v1/routes/").append(encode(stream.app())).append('/')
-                .append(encode(stream.name())).append("?node=").append(encode(nodeId));
+        StringBuilder path = new StringBuilder("/api/v1/routes/").append(ManagerApi.encode(stream.app())).append('/')
+                .append(ManagerApi.encode(stream.name())).append("?node=").append(ManagerApi.encode(nodeId));
         if (!exclude.isEmpty()) {
             // Ids are [A-Za-z0-9_.-]; the commas stay literal, as the parameter's description writes them.
-            path.append("&exclude=").append(exclude.stream().map(ManagerRoutes::encode).collect(Collectors.joining(",")));
+            path.append("&exclude=").append(exclude.stream().map(ManagerApi::encode).collect(Collectors.joining(",")));
         }
         CompletableFuture<Route> answer = new CompletableFuture<>();
         api.context().runOnContext(v -> api.call(Call.ROUTE, HttpMethod.GET, path.toString(), null).onComplete(ar -> {
@@ -63,12 +61,12 @@ public final class ManagerRoutes implements UpstreamResolver {
         Reply r = ar.result();
         if (r.ok()) {
             JsonNode up = r.body() == null ? null : r.body().get("upstream");
-            String id = up == null ? null : text(up, "id");
-            String host = up == null ? null : text(up, "host");
+            String id = up == null ? null : ManagerApi.text(up, "id");
+            String host = up == null ? null : ManagerApi.text(up, "host");
             int port = up == null || !up.path("srtPort").canConvertToInt() ? 0 : up.path("srtPort").asInt();
             if (id == null || host == null || port < 1 || port > 65_535) {
                 return new Unavailable("the route answer from " + r.url() + " names no upstream with id, host and srtPort: "
-                        + abbreviate(r.body() == null ? "(no JSON body)" : r.body().toString()));
+                        + ManagerApi.abbreviate(r.body() == null ? "(no JSON body)" : r.body().toString()));
             }
             return new Upstream(id, host, port);
         }
@@ -76,18 +74,5 @@ public final class ManagerRoutes implements UpstreamResolver {
             return new NotFound(r.detail() == null ? "no origin holds " + stream.key() : r.detail());
         }
         return new Unavailable("route for " + stream.key() + " refused by " + r.url() + ": " + r.describe());
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode v = node.get(field);
-        return v == null || !v.isTextual() || v.asText().isBlank() ? null : v.asText();
-    }
-
-    private static String abbreviate(String s) {
-        return s.length() <= 200 ? s : s.substring(0, 200) + "...";
-    }
-
-    private static String encode(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }
