@@ -10,6 +10,7 @@ import dev.cascade.node.ingest.relay.UpstreamResolver;
 import dev.cascade.node.manager.ManagerApi;
 import dev.cascade.node.manager.ManagerClient;
 import dev.cascade.node.manager.ManagerMessages;
+import dev.cascade.node.manager.ManagerLadders;
 import dev.cascade.node.manager.ManagerPlacements;
 import dev.cascade.node.manager.ManagerRoutes;
 import dev.cascade.node.manager.NodeReporter;
@@ -91,6 +92,10 @@ public final class Main implements Callable<Integer> {
         WhepEvents events = node.whep() == null ? null : new WhepEvents(vertx, node.whep()::viewerCounts);
         if (events != null) {
             node.whep().onSessionClosed(events::sessionClosed);
+            node.whep().onVariant((sessionId, data) -> events.send(sessionId, "variant", data));
+            if (managerApi != null) {
+                node.whep().ladders(new ManagerLadders(managerApi, cfg.abr().lookupCacheMs()));
+            }
         }
         ManagerClient manager = null;
         if (managerApi != null) {

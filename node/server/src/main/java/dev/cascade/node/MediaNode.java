@@ -243,7 +243,12 @@ public final class MediaNode implements StreamHost, AutoCloseable {
     /** A viewer left; the output leaves its stream with the last one (the pull then lingers). Loop thread. */
     public void removeWebRtcViewer(WebRtcStreamOut out, WebRtcViewer viewer) {
         out.removeViewer(viewer);
-        if (out.viewerCount() == 0 && webrtcOuts.remove(out.streamKey(), out)) {
+        releaseWebRtcOut(out);
+    }
+
+    /** The output leaves its stream once no viewer watches it and no ABR viewer taps it. Loop thread. */
+    public void releaseWebRtcOut(WebRtcStreamOut out) {
+        if (out.idle() && webrtcOuts.remove(out.streamKey(), out)) {
             Stream s = streams.get(out.streamKey());
             if (s != null) {
                 s.removeSubscriber(out);

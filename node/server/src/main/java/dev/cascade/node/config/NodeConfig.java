@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * defaults) merged with overrides; {@link #validate} names the first bad key.
  */
 public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream upstream, Stream stream,
-                         Manager manager) {
+                         Manager manager, Abr abr) {
 
     public record Node(NodeRole role, String id, String region, String cloud, String group, String publicHost,
                        Capacity capacity) {}
@@ -33,6 +33,14 @@ public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream 
 
     /** The stream managers this node registers with; {@code urls} empty means standalone. */
     public record Manager(String urls, String joinToken, int requestTimeoutMs, int retryMs) {}
+
+    /**
+     * Edge ABR (docs/abr.md): whether WHEP viewers of a stream with a ladder get a variant per viewer,
+     * how long the stream manager's answer about a stream's ladder is kept, how soon a variant that
+     * could not be pulled is tried again, and the up-probe that lets the browser's estimate grow.
+     */
+    public record Abr(boolean enabled, int lookupCacheMs, int retryMs, boolean probe, int probeMinIntervalMs,
+                      int probeMaxIntervalMs) {}
 
     /** Ids and names as the stream manager's API accepts them (openapi.yaml: NodeId, NodeRegistration). */
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
@@ -121,7 +129,7 @@ public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream 
             return this;
         }
         return new NodeConfig(node, srt, http, webrtc, upstream, stream,
-                new Manager(manager.urls(), "(set, not shown)", manager.requestTimeoutMs(), manager.retryMs()));
+                new Manager(manager.urls(), "(set, not shown)", manager.requestTimeoutMs(), manager.retryMs()), abr);
     }
 
     /** Throws {@link ConfigException} naming the first key whose value cannot work. */
@@ -168,6 +176,11 @@ public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream 
         require(manager.joinToken() != null, "manager.joinToken", "must be a text");
         range("manager.requestTimeoutMs", manager.requestTimeoutMs(), 100, 60_000);
         range("manager.retryMs", manager.retryMs(), 100, 600_000);
+        require(abr != null, "abr", "must be a mapping");
+        range("abr.lookupCacheMs", abr.lookupCacheMs(), 0, 600_000);
+        range("abr.retryMs", abr.retryMs(), 100, 600_000);
+        range("abr.probeMinIntervalMs", abr.probeMinIntervalMs(), 500, 600_000);
+        range("abr.probeMaxIntervalMs", abr.probeMaxIntervalMs(), abr.probeMinIntervalMs(), 3_600_000);
         if (managed()) {
             validateManaged();
         }

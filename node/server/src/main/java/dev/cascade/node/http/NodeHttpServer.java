@@ -356,6 +356,28 @@ public final class NodeHttpServer {
                     m.put("eventStreamConnected", events.connected(id));
                 }
                 m.put("movedTo", v.movedTo);
+                var abr = v.abr();
+                if (abr != null) {
+                    // The variant it receives (0: the source, -1: nothing yet), what the chooser wants,
+                    // why the last switch happened, the REMB it decided on, and up-probe padding.
+                    Map<String, Object> a = new LinkedHashMap<>();
+                    a.put("level", abr.level());
+                    a.put("targetLevel", abr.targetLevel());
+                    a.put("levels", abr.ladder().size());
+                    int level = abr.level();
+                    if (level >= 1) {
+                        var l = abr.ladder().level(level);
+                        a.put("width", l.width());
+                        a.put("height", l.height());
+                        a.put("bitrateKbps", l.bitrateKbps());
+                    }
+                    a.put("reason", abr.reason());
+                    a.put("switches", abr.switches());
+                    a.put("lastRembBps", abr.lastRembBps());
+                    a.put("probing", abr.probingNow());
+                    a.put("paddingPackets", v.paddingPackets);
+                    m.put("abr", a);
+                }
                 out.add(m);
             });
         }

@@ -48,7 +48,7 @@ public final class ManagerApi {
      * a draining edge asking where its viewers should go (the public subscribe placement).
      */
     public enum Call {
-        REGISTER, HEARTBEAT, DEREGISTER, ROUTE, SUBSCRIBE;
+        REGISTER, HEARTBEAT, DEREGISTER, ROUTE, SUBSCRIBE, ABR;
 
         String label() {
             return name().toLowerCase(Locale.ROOT);

@@ -31,6 +31,7 @@ public final class NodeMetrics {
     private final Counter relayLinkAttempts;
     private final Counter managerFailovers;
     private final Map<String, Counter> drainPlacements = new ConcurrentHashMap<>();
+    private final Map<String, Counter> abrSwitches = new ConcurrentHashMap<>();
     private final Counter toldToMove;
     private final Counter moved;
 
@@ -124,6 +125,13 @@ public final class NodeMetrics {
         drainPlacements.computeIfAbsent(outcome, o -> Counter.builder("cascade_drain_placements")
                 .description("Asks of this draining edge for another edge for a stream's viewers, by outcome")
                 .tag("outcome", o).register(registry)).increment();
+    }
+
+    /** One ABR switch of a WHEP viewer, by reason (start, down_remb, up_remb_held, fallback_source, ladder_back). */
+    public void abrSwitch(String reason) {
+        abrSwitches.computeIfAbsent(reason, r -> Counter.builder("cascade_abr_switches")
+                .description("ABR variant switches of WHEP viewers, by reason (docs/abr.md)")
+                .tag("reason", r).register(registry)).increment();
     }
 
     public void subscriberToldToMove() {

@@ -34,6 +34,12 @@ import java.util.List;
  *
  * <p>Per viewer, {@link WebRtcViewer#send} only copies a packet, sets the viewer's negotiated
  * payload type and extension id, and SRTP-protects it. Runs on the stream's loop thread.
+ *
+ * <p>ABR (docs/abr.md): a viewer with an {@link AbrViewer} takes its audio here like any viewer,
+ * but its video through its splice: the packets of this output go to {@link AbrViewer#onVideo}
+ * instead, and so do those of the variant outputs ({@code NAME_1}, {@code NAME_2}, ...) it
+ * {@link #addTap taps}. A tap is not a viewer of the variant: it gets video only, no catch-up and no
+ * sender reports from it.
  */
 public final class WebRtcStreamOut extends DemuxingSubscription {
     /** Packets kept: a few seconds of video at a few Mbps, and every seq a NACK can name in practice. */
@@ -53,6 +59,14 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
     final RtpTrack video = new RtpTrack(true, 90_000, HISTORY);
     final RtpTrack audio = new RtpTrack(false, 48_000, 1024);
     private final List<WebRtcViewer> viewers = new ArrayList<>();
+    /** ABR viewers splicing this output's video into their track (this is one of their variants). */
+    private final List<AbrViewer> taps = new ArrayList<>();
+    /**
+     * The newest PES timestamp of the stream (video or audio, 90 kHz, 33 bits) and when it came: the
+     * stream's clock, which an ABR viewer's sender report maps its spliced video onto.
+     */
+    long lastPts = Long.MIN_VALUE;
+    long lastPtsWallNanos;
     /** Extended sequence number of the first packet of the latest keyframe, or -1. */
     private long keyframeStart = -1;
     private int videoPid = -1;
@@ -84,6 +98,15 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
 
     public int viewerCount() {
         return viewers.size();
+    }
+
+    /** No viewer and no ABR tap: the output can leave its stream. */
+    public boolean idle() {
+        return viewers.isEmpty() && taps.isEmpty();
+    }
+
+    UdpBatch batch() {
+        return batch;
     }
 
     @Override
@@ -119,6 +142,11 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
         for (WebRtcViewer v : ending) {
             v.streamEnded();
         }
+        List<AbrViewer> tapping = new ArrayList<>(taps);
+        taps.clear();
+        for (AbrViewer t : tapping) {
+            t.variantGone(this);
+        }
         onClosed.run();
     }
 
@@ -152,6 +180,10 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
 
     @Override
     public void onPes(int pid, int streamType, long pts, long dts, boolean randomAccess, ByteBuffer payload) {
+        if (pid == audioPid || pid == videoPid) {
+            lastPts = pts;
+            lastPtsWallNanos = System.nanoTime();
+        }
         if (pid == audioPid) {
             onOpus(pts, payload);
             return;
@@ -180,6 +212,7 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
         long now = System.nanoTime();
         int sendTime = AbsSendTime.fromNanos(now);
         packetizer.begin(nalScratch);
+        boolean first = true;
         while (packetizer.hasNext()) {
             ByteBuffer out = video.buffers[video.slot(video.next)];
             out.clear();
@@ -188,7 +221,8 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
                     .beginPayload();
             packetizer.writeNext(out);
             int slot = video.commit(writer.finish(), timestamp, now);
-            sendToLive(video, slot);
+            sendToLive(video, slot, keyframe && first);
+            first = false;
         }
         if (keyframe) {
             keyframeStart = auStart;
@@ -216,7 +250,7 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
             writer.start(out, INTERNAL_AUDIO_PT, false, audio.seq16(audio.next), (int) ts48, audio.ssrc)
                     .payload(packet);
             int slot = audio.commit(writer.finish(), (int) ts48, now);
-            sendToLive(audio, slot);
+            sendToLive(audio, slot, false);
             try {
                 ts48 += OpusRtp.timestampIncrement(packet);
             } catch (ParseException e) {
@@ -225,18 +259,58 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
         }
     }
 
-    private void sendToLive(RtpTrack track, int slot) {
+    /** @param keyframeStart the packet is the first of a keyframe (where an ABR splice may begin) */
+    private void sendToLive(RtpTrack track, int slot, boolean keyframeStart) {
         for (int i = 0, n = viewers.size(); i < n; i++) {
             WebRtcViewer v = viewers.get(i);
-            if (v.isLive()) {
+            if (!v.isLive()) {
+                continue;
+            }
+            if (track.video && v.abr != null) {
+                v.abr.onVideo(this, slot, keyframeStart, batch);
+            } else {
                 v.send(track, track.slots[slot], track.lengths[slot], batch);
+            }
+        }
+        if (track.video) {
+            for (int i = 0, n = taps.size(); i < n; i++) {
+                taps.get(i).onVideo(this, slot, keyframeStart, batch);
             }
         }
         batch.flush();
     }
 
+    /**
+     * Hands an ABR viewer the cached GOP, from the latest keyframe on, so it can start (or fall back)
+     * at once instead of waiting for the next keyframe; false when no keyframe is cached.
+     */
+    boolean replayKeyframe(AbrViewer v) {
+        if (keyframeStart < 0 || !video.holds(keyframeStart)) {
+            return false;
+        }
+        for (long i = keyframeStart; i < video.next; i++) {
+            v.onVideo(this, video.slot(i), i == keyframeStart, batch);
+        }
+        batch.flush();
+        return true;
+    }
+
+    void addTap(AbrViewer v) {
+        taps.add(v);
+    }
+
+    void removeTap(AbrViewer v) {
+        taps.remove(v);
+    }
+
     /** Sends a viewer everything from the latest keyframe and makes it live. */
     private void catchUp(WebRtcViewer v) {
+        if (v.abr != null) {
+            // Audio from here at once; the video comes through its splice, which starts itself.
+            v.goLive();
+            v.abr.start();
+            return;
+        }
         if (keyframeStart < 0 || !video.holds(keyframeStart)) {
             return;
         }
@@ -257,10 +331,17 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
 
     public void removeViewer(WebRtcViewer v) {
         viewers.remove(v);
+        if (v.abr != null) {
+            v.abr.close();
+        }
     }
 
     /** Resends the packets a viewer's NACK names that are still in the history (RFC 4585 section 6.2.1). */
     public void retransmit(WebRtcViewer v, Nack nack) {
+        if (v.abr != null && nack.mediaSsrc() != audio.ssrc) {
+            v.abr.retransmit(nack);
+            return;
+        }
         RtpTrack track = nack.mediaSsrc() == audio.ssrc ? audio : video;
         nack.forEachLost(seq16 -> {
             int slot = track.find(seq16);
@@ -276,7 +357,11 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
         long now = System.nanoTime();
         long unix = System.currentTimeMillis() * 1_000_000L;
         for (int i = 0, n = viewers.size(); i < n; i++) {
-            viewers.get(i).sendReports(video, audio, now, unix);
+            WebRtcViewer v = viewers.get(i);
+            v.sendReports(video, audio, now, unix);
+            if (v.abr != null) {
+                v.abr.tick(now);
+            }
         }
     }
 

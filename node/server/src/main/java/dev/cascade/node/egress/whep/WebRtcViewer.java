@@ -18,6 +18,7 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
     private static final int VIDEO = 0;
     private static final int AUDIO = 1;
     private static final int RETRANSMISSION = 2;
+    private static final int PADDING = 3;
 
     private final WebRtcSession session;
     private final int payloadType;
@@ -39,6 +40,8 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
     public volatile long cumulativeLost;
     public volatile long jitter;
     private boolean live;
+    /** The viewer's ABR splice when its stream has a ladder, else null. Set before it joins. */
+    AbrViewer abr;
     private Runnable onStreamEnd;
     private final String streamKey;
 
@@ -48,6 +51,9 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
     public long packetsDropped;
     public long retransmissions;
     public long keyframeRequests;
+    /** Padding-only packets sent as ABR up-probes, and their bytes (headers included). */
+    public long paddingPackets;
+    public long paddingOctets;
     /** Latest REMB estimate from the browser, bits per second (0 before the first). */
     public volatile long rembBps;
     /** The WHEP endpoint a draining edge told this viewer to move to (WhepDrain), or null. */
@@ -98,6 +104,20 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
         return streamKey;
     }
 
+    /** The viewer's ABR state, or null when it gets the stream as published. */
+    public AbrViewer abr() {
+        return abr;
+    }
+
+    /** The video payload type and abs-send-time id the viewer negotiated (padding is written with them). */
+    int payloadType() {
+        return payloadType;
+    }
+
+    int absSendTimeId() {
+        return absSendTimeId;
+    }
+
     /**
      * RTP payload bytes sent to this viewer (the sender report's octet count, RFC 3550 section
      * 6.4.1), retransmissions excluded. Loop thread: the node's load report reads it there.
@@ -138,6 +158,51 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
         }
     }
 
+    /**
+     * Queues a video packet of one of the ladder's variants (or the source) under the splice's
+     * sequence number, timestamp and SSRC ({@link dev.cascade.node.egress.whep.abr.Splicer}).
+     */
+    void sendSpliced(RtpTrack track, int slot, int seq, int timestamp, int ssrc, UdpBatch batch, boolean retransmission) {
+        byte[] to = session.mediaSockaddr();
+        int length = track.lengths[slot];
+        if (srtp == null || to == null) {
+            return;
+        }
+        RtpRewrite.rewrite(out, track.slots[slot], length, true, payloadType, absSendTimeId);
+        RtpRewrite.stamp(out, seq, timestamp, ssrc);
+        if (!queue(srtp, length, batch, to, retransmission ? RETRANSMISSION : VIDEO)) {
+            if (!retransmission) {
+                packetsDropped++;
+            }
+            return;
+        }
+        if (retransmission) {
+            retransmissions++;
+        } else {
+            packetsSent++;
+            videoPackets++;
+            videoOctets += length - 12;
+        }
+    }
+
+    /**
+     * Queues a padding-only video packet of {@code size} bytes (RFC 3550 section 5.1) under the
+     * splice's numbering: an up-probe. It carries abs-send-time like media, which is what the
+     * browser's estimate (REMB) is computed from; the decoder never sees it.
+     */
+    void sendPadding(int seq, int timestamp, int ssrc, int size, UdpBatch batch) {
+        byte[] to = session.mediaSockaddr();
+        if (srtp == null || to == null) {
+            return;
+        }
+        int length = RtpRewrite.padding(out, payloadType, seq, timestamp, ssrc, absSendTimeId,
+                dev.cascade.protocol.rtp.AbsSendTime.fromNanos(System.nanoTime()), size);
+        if (queue(srtp, length, batch, to, PADDING)) {
+            paddingPackets++;
+            paddingOctets += length;
+        }
+    }
+
     private boolean transmit(RtpTrack track, byte[] packet, int length, UdpBatch batch, int tag) {
         SrtpSender ctx = track.video ? srtp : audioSrtp;
         byte[] to = session.mediaSockaddr();
@@ -145,6 +210,10 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
             return false;
         }
         RtpRewrite.rewrite(out, packet, length, track.video, track.video ? payloadType : audioPayloadType, absSendTimeId);
+        return queue(ctx, length, batch, to, tag);
+    }
+
+    private boolean queue(SrtpSender ctx, int length, UdpBatch batch, byte[] to, int tag) {
         int protectedLength;
         try {
             protectedLength = ctx.protect(out, length);
@@ -163,6 +232,10 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
             retransmissions--;
             return;
         }
+        if (tag == PADDING) {
+            paddingPackets--;
+            return;
+        }
         packetsSent--;
         if (tag == VIDEO) {
             videoPackets--;
@@ -179,7 +252,11 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
         if (!live) {
             return;
         }
-        report(video, videoRtcp, videoPackets, videoOctets, nowNanos, unixNanos);
+        if (abr == null) {
+            report(video, videoRtcp, videoPackets, videoOctets, nowNanos, unixNanos);
+        } else if (abr.started()) {
+            report(video.ssrc, abr.videoRtpAt(nowNanos), videoRtcp, videoPackets, videoOctets, unixNanos);
+        }
         if (audioRtcp != null && audio.packets > 0) {
             report(audio, audioRtcp, audioPackets, audioOctets, nowNanos, unixNanos);
         }
@@ -191,10 +268,18 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
             return;
         }
         int rtpNow = (int) (track.lastTimestamp + (nowNanos - track.lastWallNanos) * track.clockRate / 1_000_000_000L);
+        report(track.ssrc, rtpNow, ctx, packets, octets, unixNanos);
+    }
+
+    private void report(int ssrc, int rtpNow, org.jitsi.srtp.SrtcpCryptoContext ctx, long packets, long octets,
+                        long unixNanos) {
+        if (ctx == null) {
+            return;
+        }
         byte[] sr = dev.cascade.protocol.rtcp.Rtcp.encode(java.util.List.of(
-                new dev.cascade.protocol.rtcp.SenderReport(track.ssrc, dev.cascade.protocol.rtcp.NtpTime.fromUnixNanos(unixNanos),
+                new dev.cascade.protocol.rtcp.SenderReport(ssrc, dev.cascade.protocol.rtcp.NtpTime.fromUnixNanos(unixNanos),
                         rtpNow, packets & 0xFFFFFFFFL, octets & 0xFFFFFFFFL, java.util.List.of()),
-                dev.cascade.protocol.rtcp.SourceDescription.cname(track.ssrc, "cascade")));
+                dev.cascade.protocol.rtcp.SourceDescription.cname(ssrc, "cascade")));
         System.arraycopy(sr, 0, rtcpBuffer.getBuffer(), 0, sr.length);
         try {
             if (ctx.transformPacket(rtcpBuffer.set(sr.length)) == org.jitsi.srtp.SrtpErrorStatus.OK) {

@@ -46,10 +46,28 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
     /** Retry-After of that refusal: a player that cannot ask the stream manager tries again this much later. */
     public static final int DRAINING_RETRY_AFTER_SECONDS = 5;
 
+    /** Where ladders come from: the stream manager on managed edges (set by Main), none otherwise. */
+    private volatile LadderSource ladders = LadderSource.NONE;
+    /** Hears every ABR switch with its viewer's session id, and the {@code variant} event's data. */
+    private volatile java.util.function.BiConsumer<String, String> onVariant = (id, data) -> {};
+    private final AbrViewer.Host abrHost;
+    private final java.security.SecureRandom random = new java.security.SecureRandom();
+
     public WhepEndpoint(MediaNode node, WebRtcPort port, String candidateIp) {
         this.node = node;
         this.port = port;
         this.candidateIp = candidateIp;
+        this.abrHost = new AbrHost();
+    }
+
+    /** Sets where this edge learns streams' ladders ({@code abr.enabled} is checked here). */
+    public void ladders(LadderSource source) {
+        this.ladders = node.config().abr().enabled() ? source : LadderSource.NONE;
+    }
+
+    /** Hears ABR switches: the viewer's session id and the {@code variant} event's JSON. */
+    public void onVariant(java.util.function.BiConsumer<String, String> listener) {
+        this.onVariant = listener;
     }
 
     @Override
@@ -112,15 +130,15 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
             node.metrics().rejected("whep_" + r.reason());
             return CompletableFuture.completedFuture(r.result());
         }
-        return node.loop().submit(() -> {
+        return ladders.ladder(id.key()).toCompletableFuture().exceptionally(e -> null).thenCompose(ladder -> node.loop().submit(() -> {
             WebRtcStreamOut out = node.webrtcOut(id);
-            Viewer v = new Viewer(out, whep);
+            Viewer v = new Viewer(out, whep, ladder);
             String answer = whep.write(v.session, port.identity().fingerprint(), candidateIp, port.port(), out.ssrc(),
                     out.audioSsrc());
             String location = "/whep/" + id.app() + "/" + id.name() + "/" + v.session.id();
             viewers.put(v.session.id(), v.viewer);
             return new Result(201, null, null, answer, location);
-        });
+        }));
     }
 
     @Override
@@ -145,11 +163,19 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
         private final PacketBuffer rtcp = new PacketBuffer(1500);
         private final Map<Integer, SrtcpCryptoContext> rtcpContexts = new ConcurrentHashMap<>();
 
-        Viewer(WebRtcStreamOut out, WhepAnswer whep) {
+        Viewer(WebRtcStreamOut out, WhepAnswer whep, dev.cascade.node.egress.whep.abr.AbrLadder ladder) {
             this.out = out;
             this.session = port.open(whep.remoteUfrag, whep.remoteFingerprint, this);
             this.viewer = new WebRtcViewer(out.streamKey(), session, whep.videoPayloadType, whep.absSendTimeId,
                     whep.audioPayloadType);
+            if (ladder != null) {
+                // The splice's SSRC is the one the answer announces (the source's); its numbering starts
+                // at random (RFC 3550 section 5.1).
+                var abr = node.config().abr();
+                viewer.abr = new AbrViewer(viewer, out, ladder,
+                        new dev.cascade.node.egress.whep.abr.Splicer(out.ssrc(), random.nextInt(1 << 16), random.nextInt()),
+                        abrHost, abr.retryMs(), abr.probe(), abr.probeMinIntervalMs(), abr.probeMaxIntervalMs());
+            }
             viewer.onStreamEnd(() -> session.close("stream_ended"));
         }
 
@@ -201,7 +227,12 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
                     // help a viewer that is already playing, and why a viewer that joins needs no PLI.
                     node.loop().execute(() -> viewer.keyframeRequests++);
                 } else if (p instanceof Remb remb) {
-                    viewer.rembBps = remb.bitrate();
+                    long bps = remb.bitrate();
+                    viewer.rembBps = bps;
+                    AbrViewer abr = viewer.abr;
+                    if (abr != null) {
+                        node.loop().execute(() -> abr.onRemb(bps));
+                    }
                 } else if (p instanceof dev.cascade.protocol.rtcp.ReceiverReport rr) {
                     for (var block : rr.reports()) {
                         if (block.ssrc() == out.ssrc()) {
@@ -225,6 +256,42 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
             onSessionClosed.accept(s.id());
             node.loop().execute(() -> node.removeWebRtcViewer(out, viewer));
             LOG.info("WHEP session {} of {} closed: {}", s.id(), out.streamKey(), reason);
+        }
+    }
+
+    /** What an ABR viewer needs from its node; all on the loop thread. */
+    private final class AbrHost implements AbrViewer.Host {
+        @Override
+        public WebRtcStreamOut variantOut(String streamKey) {
+            try {
+                return node.webrtcOut(StreamId.parse(streamKey));
+            } catch (StreamIdParseException e) {
+                return null; // a variant name the stream ID rules refuse (too long): no variant
+            }
+        }
+
+        @Override
+        public void release(WebRtcStreamOut out) {
+            node.releaseWebRtcOut(out);
+        }
+
+        @Override
+        public void switched(AbrViewer v, String reason) {
+            node.metrics().abrSwitch(reason);
+            int level = v.level();
+            var ladder = v.ladder();
+            var l = level >= 1 ? ladder.level(level) : null;
+            String sessionId = v.viewer().session().id();
+            LOG.info("WHEP session {} of {}: {} ({}, REMB {} kbps, switch {})", sessionId, ladder.streamKey(),
+                    l == null ? "the source" : "level " + level + " " + l.width() + "x" + l.height() + " "
+                            + l.bitrateKbps() + " kbps", reason, v.lastRembBps() < 0 ? "-" : v.lastRembBps() / 1000,
+                    v.switches());
+            String data = "{\"level\":" + Math.max(level, 0) + ",\"levels\":" + ladder.size()
+                    + (l == null ? "" : ",\"width\":" + l.width() + ",\"height\":" + l.height()
+                            + ",\"bitrateKbps\":" + l.bitrateKbps())
+                    + ",\"reason\":\"" + reason + "\",\"rembKbps\":" + Math.max(0, v.lastRembBps() / 1000)
+                    + ",\"switches\":" + v.switches() + "}";
+            onVariant.accept(sessionId, data);
         }
     }
 }

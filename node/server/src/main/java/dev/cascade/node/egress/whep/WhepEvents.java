@@ -24,13 +24,16 @@ import java.util.function.Supplier;
  *   POST /whep/live/x                      offer
  *   &lt;- 201  Location: /whep/live/x/{session}
  *           Link: &lt;/whep/live/x/{session}/sse&gt;; rel="urn:ietf:params:whep:ext:core:server-sent-events";
- *                 events="reconnect,viewercount"
- *   POST /whep/live/x/{session}/sse        Content-Type: application/json   ["reconnect","viewercount"]
+ *                 events="reconnect,viewercount,variant"
+ *   POST /whep/live/x/{session}/sse        Content-Type: application/json   ["reconnect","viewercount","variant"]
  *   &lt;- 201  Location: /whep/live/x/{session}/sse/{stream}
  *   GET  /whep/live/x/{session}/sse/{stream}                 (EventSource; long-lived)
  *   &lt;- 200  Content-Type: text/event-stream
  *           event: reconnect            data: {"url":"http://edge-2:8180/whep/live/x"}   (4.9.1.4)
  *           event: viewercount          data: {"viewercount":3}                           (4.9.1.5)
+ *           event: variant              data: {"level":3,"levels":3,"width":640,"height":360,
+ *                                              "bitrateKbps":400,"reason":"down_remb","rembKbps":780,"switches":4}
+ *                                       (Cascade's own: an ABR switch took effect, docs/abr.md)
  *           : keep-alive                (a comment every 15 s, so proxies keep the stream open)
  *   DELETE /whep/live/x/{session}/sse/{stream}   ends it; a later GET is 404 (4.9.1)
  * </pre>
@@ -48,9 +51,9 @@ import java.util.function.Supplier;
 public final class WhepEvents implements WhepDrain.Events {
     public static final String REL = "urn:ietf:params:whep:ext:core:server-sent-events";
     /** The events this edge sends. */
-    public static final Set<String> SENT = Set.of("reconnect", "viewercount");
+    public static final Set<String> SENT = Set.of("reconnect", "viewercount", "variant");
     /** The Link header's {@code events} attribute. */
-    public static final String ANNOUNCED = "reconnect,viewercount";
+    public static final String ANNOUNCED = "reconnect,viewercount,variant";
     static final long KEEP_ALIVE_MS = 15_000;
     static final int MAX_QUEUED = 16;
     static final int MAX_EVENT_TYPES = 16;

@@ -9,8 +9,10 @@ package dev.cascade.node.egress.whep.abr;
  * (RFC 3550 section 5.1, RFC 6184 section 5.1). Within a segment (the stretch sent from one
  * variant) the output is the input plus two offsets fixed at the segment's first packet:
  * {@code seq' = seq + seqOffset (mod 2^16)}, {@code ts' = ts + tsOffset (mod 2^32)}. A variant
- * packetized on this node has no gaps, so the output advances by exactly one per packet; the
- * offsets also let a NACK for the current segment be mapped back ({@link #inputSeq}).
+ * packetized on this node has no gaps, so the output advances by exactly one per packet.
+ * {@link #padding} slips a padding-only packet in (an up-probe): it takes the next output sequence
+ * number and moves {@code seqOffset} on by one, so the stream stays gapless. NACKs are mapped back
+ * by the caller's {@link SentMap}, which remembers what each output number carried.
  *
  * <p>A switch is armed by {@link #switchTo} and takes effect at the first packet of a keyframe of
  * the target (an IDR access unit's first packet: the decoder needs nothing from before it). Until
@@ -58,7 +60,6 @@ public final class Splicer {
     private int tsOffset;
     private int lastOutSeq;
     private int lastOutTs;
-    private int segmentStartSeq;
     private int lastInTs;
     private int frameTicks = DEFAULT_FRAME_TICKS;
     private long switches;
@@ -102,7 +103,6 @@ public final class Splicer {
             int nextTs = started ? lastOutTs + frameTicks : firstTimestamp;
             seqOffset = nextSeq - seq;
             tsOffset = nextTs - timestamp;
-            segmentStartSeq = nextSeq & 0xFFFF;
             current = level;
             pending = NONE;
             started = true;
@@ -130,16 +130,35 @@ public final class Splicer {
     }
 
     /**
-     * The current variant's sequence number behind an output one the current segment sent, or -1
-     * when {@code outSeq} is from an earlier segment or not sent yet (a NACK for it goes unanswered).
+     * Takes the next output sequence number for a padding-only packet (RFC 3550 section 5.1: the
+     * P bit; the receiver's bandwidth estimate counts it, its decoder never sees it), stamped with
+     * the last media timestamp. Nothing before the first segment: there is no sequence yet.
+     *
+     * @return whether {@code out} holds a number to send the padding under
      */
-    public int inputSeq(int outSeq) {
+    public boolean padding(Rewritten out) {
         if (!started) {
-            return -1;
+            return false;
         }
-        int sinceStart = (outSeq - segmentStartSeq) & 0xFFFF;
-        int sent = (lastOutSeq - segmentStartSeq) & 0xFFFF;
-        return sinceStart <= sent ? (outSeq - seqOffset) & 0xFFFF : -1;
+        seqOffset++;
+        lastOutSeq = (lastOutSeq + 1) & 0xFFFF;
+        out.seq = lastOutSeq;
+        out.timestamp = lastOutTs;
+        out.switched = false;
+        return true;
+    }
+
+    /** Whether the first segment has begun. */
+    public boolean started() {
+        return started;
+    }
+
+    /**
+     * Output minus input timestamp in the current segment: an input (variant) timestamp plus this is
+     * where it sits on the viewer's timeline, which is how sender reports place the track.
+     */
+    public int tsOffset() {
+        return tsOffset;
     }
 
     /** A switch is armed and waits for a keyframe of {@link #pendingLevel()}: ask its source (PLI). */

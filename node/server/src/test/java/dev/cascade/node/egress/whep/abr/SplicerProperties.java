@@ -14,6 +14,8 @@ import net.jqwik.api.constraints.IntRange;
  * sequence numbers exactly consecutive (mod 2^16), timestamps never going back (signed 32-bit
  * difference >= 0) and moving only at a frame's first packet or a switch, every switch taken at
  * the first keyframe start of its target, and nothing of a variant that is not the current one.
+ * Padding (up-probes) slipped in anywhere keeps the numbering gapless, and a {@link SentMap} of the
+ * output finds, for every number a NACK could still name, the variant packet it carried.
  */
 class SplicerProperties {
     private static final int[] FRAME_TICKS = {3000, 3003, 1500, 1800, 3600};
@@ -25,7 +27,8 @@ class SplicerProperties {
     void outputIsOneContinuousTrack(@ForAll long seed,
                                     @ForAll @IntRange(min = 1, max = 4) int variants,
                                     @ForAll @IntRange(min = 1, max = 300) int frames,
-                                    @ForAll @IntRange(min = 0, max = 80) int switchPerMille) {
+                                    @ForAll @IntRange(min = 0, max = 80) int switchPerMille,
+                                    @ForAll @IntRange(min = 0, max = 300) int paddingPerMille) {
         Random random = new Random(seed);
         List<Packet> input = interleave(random, variants, frames);
         int firstSeq = random.nextBoolean() ? 65535 - random.nextInt(50) : random.nextInt(65536);
@@ -43,8 +46,21 @@ class SplicerProperties {
         int lastInTs = 0;
         int frame = Splicer.DEFAULT_FRAME_TICKS;
         long emitted = 0;
+        SentMap sentMap = new SentMap();
+        List<int[]> sentLog = new ArrayList<>(); // {outSeq, level, inSeq, outTs}
 
         for (Packet p : input) {
+            if (random.nextInt(1000) < paddingPerMille) {
+                boolean padded = splicer.padding(out);
+                assertThat(padded).as("padding once started").isEqualTo(started);
+                if (padded) {
+                    assertThat(out.seq).as("padding seq after %d", lastOutSeq).isEqualTo((lastOutSeq + 1) & 0xFFFF);
+                    assertThat(out.timestamp).as("padding keeps the last timestamp").isEqualTo(lastOutTs);
+                    lastOutSeq = out.seq;
+                    sentMap.put(out.seq, SentMap.PADDING, 0, out.timestamp);
+                    sentLog.add(new int[] {out.seq, SentMap.PADDING, 0, out.timestamp});
+                }
+            }
             if (random.nextInt(1000) < switchPerMille) {
                 int level = random.nextInt(variants) + 1;
                 splicer.switchTo(level);
@@ -84,7 +100,8 @@ class SplicerProperties {
                     }
                 }
                 assertThat(p.level()).isEqualTo(splicer.currentLevel());
-                assertThat(splicer.inputSeq(out.seq)).isEqualTo(p.seq());
+                sentMap.put(out.seq, p.level(), p.seq(), out.timestamp);
+                sentLog.add(new int[] {out.seq, p.level(), p.seq(), out.timestamp});
                 started = true;
                 lastOutSeq = out.seq;
                 lastOutTs = out.timestamp;
@@ -96,6 +113,17 @@ class SplicerProperties {
             assertThat(splicer.needsKeyframe()).isEqualTo(pending != Splicer.NONE);
         }
         assertThat(splicer.dropped()).isEqualTo(input.size() - emitted);
+        // Every number still in the ring maps back to exactly what it carried; older ones to nothing.
+        for (int k = 0; k < sentLog.size(); k++) {
+            int[] e = sentLog.get(k);
+            int slot = sentMap.find(e[0]);
+            if (sentLog.size() - k <= SentMap.SIZE) {
+                assertThat(slot).as("seq %d is recent", e[0]).isGreaterThanOrEqualTo(0);
+                assertThat(sentMap.level(slot)).isEqualTo(e[1]);
+                assertThat(sentMap.inputSeq(slot)).isEqualTo(e[2]);
+                assertThat(sentMap.timestamp(slot)).isEqualTo(e[3]);
+            }
+        }
     }
 
     /**

@@ -78,18 +78,17 @@ class SplicerTest {
     }
 
     @Test
-    void inputSeqMapsOnlyTheCurrentSegment() {
-        assertThat(splicer.inputSeq(100)).isEqualTo(-1);
+    void paddingTakesTheNextNumberAndMediaFollowsIt() {
+        assertThat(splicer.padding(out)).as("nothing before the first segment").isFalse();
         splicer.switchTo(2);
-        splicer.onPacket(2, 65535, 0, true, out);                           // out 100
-        splicer.onPacket(2, 0, 0, false, out);                              // out 101
-        assertThat(splicer.inputSeq(100)).isEqualTo(65535);
-        assertThat(splicer.inputSeq(101)).isEqualTo(0);
-        assertThat(splicer.inputSeq(102)).isEqualTo(-1);                    // not sent yet
-        splicer.switchTo(1);
-        splicer.onPacket(1, 500, 0, true, out);                             // out 102
-        assertThat(splicer.inputSeq(102)).isEqualTo(500);
-        assertThat(splicer.inputSeq(101)).isEqualTo(-1);                    // the earlier segment
+        splicer.onPacket(2, 65535, 9000, true, out);                         // out 100 at 7000
+        assertThat(splicer.padding(out)).isTrue();
+        assertThat(out.seq).isEqualTo(101);
+        assertThat(out.timestamp).isEqualTo(7000);
+        splicer.onPacket(2, 0, 12000, false, out);
+        assertThat(out.seq).isEqualTo(102);
+        assertThat(out.timestamp).isEqualTo(10000);
+        assertThat(splicer.tsOffset()).isEqualTo(7000 - 9000);
     }
 
     @Test

@@ -1,0 +1,427 @@
+package dev.cascade.node.egress.whep;
+
+import dev.cascade.node.egress.whep.abr.AbrLadder;
+import dev.cascade.node.egress.whep.abr.SentMap;
+import dev.cascade.node.egress.whep.abr.Splicer;
+import dev.cascade.node.egress.whep.abr.VariantChooser;
+import dev.cascade.node.webrtc.UdpBatch;
+import dev.cascade.protocol.rtcp.Nack;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One WHEP viewer's ABR: which of its stream's variants it receives, and the splice that makes them
+ * one video track (docs/abr.md). Wires the pure parts ({@link VariantChooser}, {@link Splicer},
+ * {@link SentMap}) to the node's outputs:
+ *
+ * <ul>
+ *   <li>Its audio, and its sender reports, come from the stream's own output (the "source"), which
+ *       it joins as an ordinary viewer. Its video comes from whichever outputs it taps: the variant
+ *       {@code NAME_n} it receives and, during a switch, the one it waits for. Variants are pulled
+ *       from upstream like any stream, and only while someone taps them.</li>
+ *   <li>The source is also a level of the splice ({@link #sourceLevel}, one past the ladder's
+ *       lowest): it is what the viewer falls back to when a variant cannot be had (no transcoder
+ *       yet, or it died), so a viewer of a stream with a ladder never stops because the ladder
+ *       did. Every {@code abr.retryMs} the variant is tried again.</li>
+ *   <li>Each REMB goes to the chooser; a new target is armed on the splice, which switches at the
+ *       target's next keyframe. The variants share a keyframe grid (the transcoder forces it), so a
+ *       switch waits at most one GOP; nothing can ask the transcoder for an earlier one.</li>
+ *   <li>Up-probes: a browser's receive-side estimate grows to only about 1.5 times what it
+ *       receives (libwebrtc's AimdRateControl caps it there), so a viewer on a low variant would
+ *       never see an estimate that qualifies it for a higher one. While a higher level is possible,
+ *       padding-only packets are sent along the video to bring what the viewer receives up to
+ *       what the next level needs; when the estimate falls during a probe, padding stops and the
+ *       next probe waits twice as long ({@code abr.probeMinIntervalMs} to {@code probeMaxIntervalMs}).</li>
+ * </ul>
+ *
+ * <p>Everything runs on the node's loop thread, which owns every output; per packet it reads the
+ * packet's sequence number and timestamp, asks the splice, and sends: nothing is allocated.
+ */
+public final class AbrViewer {
+
+    /** What the viewer's node does for it: outputs of variants, and telling about switches. */
+    interface Host {
+        /** The variant's output, its pull started if need be; null when it cannot be made now. */
+        WebRtcStreamOut variantOut(String streamKey);
+
+        /** This viewer no longer taps {@code out} (already removed): the node may let it go. */
+        void release(WebRtcStreamOut out);
+
+        /** A switch took effect (or the first variant started): log, count, tell the player. */
+        void switched(AbrViewer viewer, String reason);
+    }
+
+    /** Why the viewer's variant changed: the {@code reason} label of {@code cascade_abr_switches}. */
+    static final String START = "start";
+    static final String FALLBACK_SOURCE = "fallback_source";
+    static final String LADDER_BACK = "ladder_back";
+
+    /** A viewer whose first variant has not started within this falls back to the source. */
+    static final long START_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(2500);
+    /** Padding packet size: RTP padding is at most 255 octets (RFC 3550 section 5.1). */
+    static final int PADDING_SIZE = 240;
+    /** Padding never more than this many times the media it rides along. */
+    static final double MAX_PADDING_RATIO = 3.0;
+    /** What the browser's estimate can reach over what it receives (libwebrtc: 1.5 x + 10 kbps), with margin. */
+    static final double ESTIMATE_OVER_RECEIVED = 1.4;
+    /** A probe that has not brought the up-switch this long after the up-delay is given up. */
+    static final long PROBE_GRACE_MS = 6000;
+
+    private final WebRtcViewer viewer;
+    private final WebRtcStreamOut source;
+    private final AbrLadder ladder;
+    private final VariantChooser chooser;
+    private final Splicer splicer;
+    private final Splicer.Rewritten rewritten = new Splicer.Rewritten();
+    private final SentMap sent = new SentMap();
+    /** Tapped outputs by level, 1..n; null where not tapped. */
+    private final WebRtcStreamOut[] outs;
+    /** Per level, when a variant that could not be had may be tried again ({@link System#nanoTime}). */
+    private final long[] retryAt;
+    private final int sourceLevel;
+    private final Host host;
+    private final long retryNanos;
+    private final boolean probeEnabled;
+    private final long probeMinMs;
+    private final long probeMaxMs;
+    /** The level the splice was last asked for (a variant, or {@link #sourceLevel}); 0 before start. */
+    private int wanted;
+    private String reason = START;
+    private long startedAt;
+    private boolean closed;
+
+    // Up-probe state (loop thread).
+    private double paddingRatio;
+    private double paddingCredit;
+    private long probeStartedMs;
+    private long probeRembAtStart;
+    private long nextProbeMs;
+    private long probeBackoffMs;
+    private long lastOctets;
+    private long lastTickNanos;
+    private long mediaBps;
+
+    /** Read by the HTTP API (a little stale is fine). */
+    private volatile int reportedLevel = -1;
+
+    AbrViewer(WebRtcViewer viewer, WebRtcStreamOut source, AbrLadder ladder, Splicer splicer, Host host,
+              long retryMs, boolean probe, long probeMinMs, long probeMaxMs) {
+        this.viewer = viewer;
+        this.source = source;
+        this.ladder = ladder;
+        this.chooser = new VariantChooser(ladder.bitrates(), ladder.policy());
+        this.splicer = splicer;
+        this.host = host;
+        this.outs = new WebRtcStreamOut[ladder.size() + 1];
+        this.retryAt = new long[ladder.size() + 2];
+        this.sourceLevel = ladder.size() + 1;
+        this.retryNanos = TimeUnit.MILLISECONDS.toNanos(retryMs);
+        this.probeEnabled = probe;
+        this.probeMinMs = probeMinMs;
+        this.probeMaxMs = probeMaxMs;
+        this.probeBackoffMs = probeMinMs;
+    }
+
+    // ---------------------------------------------------------------- lifecycle (loop thread)
+
+    /** The viewer joined its source output: tap the start level, starting from its cache if it has one. */
+    void start() {
+        startedAt = System.nanoTime();
+        lastTickNanos = startedAt;
+        apply();
+        WebRtcStreamOut first = wanted == sourceLevel ? source : outs[wanted];
+        if (first != null) {
+            first.replayKeyframe(this);
+        }
+    }
+
+    /** The viewer left: let go of every variant. */
+    void close() {
+        closed = true;
+        for (int level = 1; level < outs.length; level++) {
+            untap(level);
+        }
+    }
+
+    /** A tapped variant's output closed (its stream ended, or could not be pulled). */
+    void variantGone(WebRtcStreamOut out) {
+        for (int level = 1; level < outs.length; level++) {
+            if (outs[level] == out) {
+                outs[level] = null;
+                retryAt[level] = System.nanoTime() + retryNanos;
+                if (wanted == level) {
+                    reason = FALLBACK_SOURCE;
+                    apply();
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- packets (loop thread)
+
+    /** One video packet of {@code out}, the source or a tapped variant. */
+    void onVideo(WebRtcStreamOut out, int slot, boolean keyframeStart, UdpBatch batch) {
+        int level = levelOf(out);
+        if (level == 0 || closed) {
+            return;
+        }
+        RtpTrack track = out.video;
+        byte[] p = track.slots[slot];
+        int seq = ((p[2] & 0xFF) << 8) | (p[3] & 0xFF);
+        int ts = ((p[4] & 0xFF) << 24) | ((p[5] & 0xFF) << 16) | ((p[6] & 0xFF) << 8) | (p[7] & 0xFF);
+        Splicer.Rewritten rw = rewritten;
+        if (!splicer.onPacket(level, seq, ts, keyframeStart, rw)) {
+            return;
+        }
+        viewer.sendSpliced(track, slot, rw.seq, rw.timestamp, splicer.ssrc(), batch, false);
+        sent.put(rw.seq, level, seq, rw.timestamp);
+        if (rw.switched) {
+            switched(level);
+        }
+        if (paddingRatio > 0) {
+            paddingCredit += track.lengths[slot] * paddingRatio;
+            while (paddingCredit >= PADDING_SIZE && splicer.padding(rw)) {
+                paddingCredit -= PADDING_SIZE;
+                viewer.sendPadding(rw.seq, rw.timestamp, splicer.ssrc(), PADDING_SIZE, batch);
+                sent.put(rw.seq, SentMap.PADDING, 0, rw.timestamp);
+            }
+        }
+    }
+
+    /** A NACK for the spliced track: resend what each named number carried, stamped as it was. */
+    void retransmit(Nack nack) {
+        nack.forEachLost(seq16 -> {
+            int at = sent.find(seq16);
+            if (at < 0) {
+                return;
+            }
+            int level = sent.level(at);
+            WebRtcStreamOut out = level == sourceLevel ? source : level >= 1 && level < outs.length ? outs[level] : null;
+            if (out == null) {
+                return;
+            }
+            int slot = out.video.find(sent.inputSeq(at));
+            if (slot >= 0) {
+                viewer.sendSpliced(out.video, slot, seq16, sent.timestamp(at), splicer.ssrc(), source.batch(), true);
+            }
+        });
+        source.batch().flush();
+    }
+
+    private int levelOf(WebRtcStreamOut out) {
+        if (out == source) {
+            return sourceLevel;
+        }
+        for (int level = 1; level < outs.length; level++) {
+            if (outs[level] == out) {
+                return level;
+            }
+        }
+        return 0;
+    }
+
+    // ---------------------------------------------------------------- decisions (loop thread)
+
+    /** One REMB from the viewer. */
+    void onRemb(long bps) {
+        long nowMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+        int before = chooser.targetLevel();
+        int target = chooser.onRemb(bps, nowMs);
+        if (probing() && bps < probeRembAtStart * 0.85) {
+            probeFailed(nowMs);
+        }
+        if (target != before) {
+            reason = chooser.reason().name().toLowerCase(Locale.ROOT);
+            if (target < before) {
+                probeBackoffMs = probeMinMs; // the probe worked: the next level may be probed at once
+            }
+            stopProbe();
+            apply();
+        }
+    }
+
+    /**
+     * Asks the splice for what should play now: the chooser's target if it can be had, else the
+     * source. Taps the output it needs; lets go of outputs no longer current or wanted.
+     */
+    private void apply() {
+        if (closed) {
+            return;
+        }
+        long now = System.nanoTime();
+        int target = chooser.targetLevel();
+        int desired = now - retryAt[target] >= 0 && tap(target) ? target : sourceLevel;
+        if (desired != wanted) {
+            wanted = desired;
+            splicer.switchTo(desired);
+            if (!splicer.started() && desired == sourceLevel) {
+                source.replayKeyframe(this);
+            }
+        }
+        releaseUnused();
+    }
+
+    private boolean tap(int level) {
+        if (outs[level] != null) {
+            return true;
+        }
+        WebRtcStreamOut out = host.variantOut(ladder.variantKey(level));
+        if (out == null) {
+            retryAt[level] = System.nanoTime() + retryNanos;
+            return false;
+        }
+        outs[level] = out;
+        out.addTap(this);
+        return true;
+    }
+
+    private void untap(int level) {
+        WebRtcStreamOut out = outs[level];
+        if (out != null) {
+            outs[level] = null;
+            out.removeTap(this);
+            host.release(out);
+        }
+    }
+
+    private void releaseUnused() {
+        int current = splicer.currentLevel();
+        for (int level = 1; level < outs.length; level++) {
+            if (level != current && level != wanted) {
+                untap(level);
+            }
+        }
+    }
+
+    private void switched(int level) {
+        if (level != sourceLevel) {
+            chooser.switched(level);
+        }
+        reportedLevel = level == sourceLevel ? 0 : level;
+        releaseUnused();
+        host.switched(this, reason);
+    }
+
+    /** Once a second: retry a variant, give up waiting for a first one, run the up-probe. */
+    void tick(long nowNanos) {
+        if (closed) {
+            return;
+        }
+        long nowMs = TimeUnit.NANOSECONDS.toMillis(nowNanos);
+        if (wanted == sourceLevel && nowNanos - retryAt[chooser.targetLevel()] >= 0) {
+            reason = LADDER_BACK;
+            apply();
+        } else if (!splicer.started() && wanted != sourceLevel && nowNanos - startedAt > START_WAIT_NANOS) {
+            retryAt[wanted] = nowNanos + retryNanos;
+            reason = FALLBACK_SOURCE;
+            apply();
+        }
+        long octets = viewer.octetsSent();
+        double seconds = Math.max(0.2, (nowNanos - lastTickNanos) / 1e9);
+        mediaBps = (long) ((octets - lastOctets) * 8 / seconds);
+        lastOctets = octets;
+        lastTickNanos = nowNanos;
+        probe(nowMs);
+    }
+
+    private void probe(long nowMs) {
+        int target = chooser.targetLevel();
+        boolean possible = probeEnabled && splicer.started() && target > 1 && wanted == target
+                && splicer.currentLevel() == target && chooser.lastRembBps() > 0;
+        if (!possible) {
+            stopProbe();
+            return;
+        }
+        if (probing()) {
+            if (nowMs - probeStartedMs > ladder.policy().upDelayMs() + PROBE_GRACE_MS) {
+                probeFailed(nowMs);
+                return;
+            }
+        } else if (nowMs - nextProbeMs < 0) {
+            return;
+        } else {
+            probeStartedMs = nowMs;
+            probeRembAtStart = chooser.lastRembBps();
+        }
+        double needed = ladder.level(target - 1).bitrateKbps() * 1000.0 * ladder.policy().upHeadroom()
+                / ESTIMATE_OVER_RECEIVED;
+        paddingRatio = mediaBps <= 0 || mediaBps >= needed ? 0
+                : Math.min(MAX_PADDING_RATIO, (needed - mediaBps) / mediaBps);
+        if (paddingRatio == 0 && mediaBps <= 0) {
+            stopProbe();
+        }
+    }
+
+    private boolean probing() {
+        return probeStartedMs != 0;
+    }
+
+    private void stopProbe() {
+        probeStartedMs = 0;
+        paddingRatio = 0;
+        paddingCredit = 0;
+    }
+
+    private void probeFailed(long nowMs) {
+        stopProbe();
+        nextProbeMs = nowMs + probeBackoffMs;
+        probeBackoffMs = Math.min(probeMaxMs, probeBackoffMs * 2);
+    }
+
+    // ---------------------------------------------------------------- reports
+
+    boolean started() {
+        return splicer.started();
+    }
+
+    /**
+     * The spliced video's RTP timestamp for the wall-clock instant {@code nowNanos}: the stream's
+     * own clock (its newest PES timestamp, run on by the time since) moved by the splice's offset.
+     * The transcoder keeps the source's timestamps ({@code -copyts}), so a variant's frame and the
+     * source's audio of the same instant get the same wall time in the sender reports and the browser
+     * plays them together, although the variant arrives later by the transcoder's delay.
+     */
+    int videoRtpAt(long nowNanos) {
+        long pts = source.lastPts;
+        if (pts == Long.MIN_VALUE) {
+            return 0;
+        }
+        long since = (nowNanos - source.lastPtsWallNanos) * 90_000L / 1_000_000_000L;
+        return (int) (pts + since) + splicer.tsOffset();
+    }
+
+    public AbrLadder ladder() {
+        return ladder;
+    }
+
+    /** The variant the viewer receives: 1..n, 0 for the source, -1 before anything. */
+    public int level() {
+        return reportedLevel;
+    }
+
+    /** The level the chooser wants now. */
+    public int targetLevel() {
+        return chooser.targetLevel();
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public long switches() {
+        return splicer.switches();
+    }
+
+    public long lastRembBps() {
+        return chooser.lastRembBps();
+    }
+
+    /** Whether padding is being sent to probe for a higher level now. */
+    public boolean probingNow() {
+        return paddingRatio > 0;
+    }
+
+    public WebRtcViewer viewer() {
+        return viewer;
+    }
+}
