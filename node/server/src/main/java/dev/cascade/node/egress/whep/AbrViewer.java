@@ -56,21 +56,41 @@ public final class AbrViewer {
     static final String FALLBACK_SOURCE = "fallback_source";
     static final String LADDER_BACK = "ladder_back";
 
+    /** Packet headers over video payload: (1200 + 60) / 1200. */
+    static final double HEADER_OVERHEAD = 1.05;
+    /** The audio every level carries along: Opus at 64 kbps and its headers. */
+    static final long AUDIO_ALLOWANCE_BPS = 80_000;
     /** A viewer whose first variant has not started within this falls back to the source. */
     static final long START_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(2500);
     /** Padding packet size: RTP padding is at most 255 octets (RFC 3550 section 5.1). */
     static final int PADDING_SIZE = 240;
+    /** Padding packets after one frame at most (a keyframe's share would otherwise come as one burst). */
+    static final int MAX_PADDING_BURST = 24;
     /** Padding never more than this many times the media it rides along. */
     static final double MAX_PADDING_RATIO = 3.0;
     /** What the browser's estimate can reach over what it receives (libwebrtc: 1.5 x + 10 kbps), with margin. */
-    static final double ESTIMATE_OVER_RECEIVED = 1.4;
-    /** A probe that has not brought the up-switch this long after the up-delay is given up. */
-    static final long PROBE_GRACE_MS = 6000;
+    static final double ESTIMATE_OVER_RECEIVED = 1.3;
+    /**
+     * Padding brings what the viewer receives up to this share of its latest estimate: the estimate
+     * may then grow (to 1.5 times what is received) without ever asking more of the link than it
+     * already said it carries.
+     */
+    static final double PROBE_LEAD = 0.8;
+    /** Packets NACKed in one second of probing that mean the padding is too much for the link. */
+    static final int PROBE_LOSS_TOLERANCE = 2;
+    /**
+     * A probe whose estimate has not grown by 3% for this long is given up: the estimate grows
+     * about 8% a second while there is room (libwebrtc's multiplicative increase), so this is a link
+     * that is full, not a slow one.
+     */
+    static final long PROBE_STALL_MS = 5000;
 
     private final WebRtcViewer viewer;
     private final WebRtcStreamOut source;
     private final AbrLadder ladder;
     private final VariantChooser chooser;
+    /** Per level (index 0 = level 1), what the viewer receives on it: see {@link #wireBitrates}. */
+    private final long[] wireBps;
     private final Splicer splicer;
     private final Splicer.Rewritten rewritten = new Splicer.Rewritten();
     private final SentMap sent = new SentMap();
@@ -95,11 +115,19 @@ public final class AbrViewer {
     private double paddingCredit;
     private long probeStartedMs;
     private long probeRembAtStart;
+    private long probeBestRemb;
+    private long probeImprovedMs;
     private long nextProbeMs;
     private long probeBackoffMs;
     private long lastOctets;
     private long lastTickNanos;
     private long mediaBps;
+    private long lastRetransmissions;
+    private long videoBps;
+    private long videoOctets;
+    private long lastVideoOctets;
+    /** Video bytes sent when the current frame began: a frame end pads in proportion to the frame. */
+    private long frameStartOctets;
 
     /** Read by the HTTP API (a little stale is fine). */
     private volatile int reportedLevel = -1;
@@ -109,7 +137,8 @@ public final class AbrViewer {
         this.viewer = viewer;
         this.source = source;
         this.ladder = ladder;
-        this.chooser = new VariantChooser(ladder.bitrates(), ladder.policy());
+        this.wireBps = wireBitrates(ladder);
+        this.chooser = new VariantChooser(wireBps, ladder.policy());
         this.splicer = splicer;
         this.host = host;
         this.outs = new WebRtcStreamOut[ladder.size() + 1];
@@ -120,6 +149,20 @@ public final class AbrViewer {
         this.probeMinMs = probeMinMs;
         this.probeMaxMs = probeMaxMs;
         this.probeBackoffMs = probeMinMs;
+    }
+
+    /**
+     * What a level costs the viewer's link, which is what its estimate measures: the level's video
+     * bitrate, plus the packets' headers (RTP, SRTP tag, UDP, IP: about 60 bytes on 1200), plus the
+     * audio, which comes from the source whatever the level. Comparing the estimate with the bare
+     * video bitrate would pick a level the link cannot carry whenever they are close.
+     */
+    static long[] wireBitrates(AbrLadder ladder) {
+        long[] out = ladder.bitrates();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Math.round(out[i] * HEADER_OVERHEAD) + AUDIO_ALLOWANCE_BPS;
+        }
+        return out;
     }
 
     // ---------------------------------------------------------------- lifecycle (loop thread)
@@ -178,8 +221,17 @@ public final class AbrViewer {
         if (rw.switched) {
             switched(level);
         }
-        if (paddingRatio > 0) {
-            paddingCredit += track.lengths[slot] * paddingRatio;
+        int length = track.lengths[slot];
+        videoOctets += length;
+        // Padding only between frames, after a frame's last packet (the marker bit, RFC 6184 section
+        // 5.1): the browser assembles a frame from consecutive sequence numbers, and a padding packet
+        // inside one would leave it incomplete.
+        if ((p[1] & 0x80) != 0) {
+            long frameBytes = videoOctets - frameStartOctets;
+            frameStartOctets = videoOctets;
+            if (paddingRatio > 0) {
+                paddingCredit = Math.min(paddingCredit + frameBytes * paddingRatio, MAX_PADDING_BURST * PADDING_SIZE);
+            }
             while (paddingCredit >= PADDING_SIZE && splicer.padding(rw)) {
                 paddingCredit -= PADDING_SIZE;
                 viewer.sendPadding(rw.seq, rw.timestamp, splicer.ssrc(), PADDING_SIZE, batch);
@@ -320,6 +372,8 @@ public final class AbrViewer {
         double seconds = Math.max(0.2, (nowNanos - lastTickNanos) / 1e9);
         mediaBps = (long) ((octets - lastOctets) * 8 / seconds);
         lastOctets = octets;
+        videoBps = (long) ((videoOctets - lastVideoOctets) * 8 / seconds);
+        lastVideoOctets = videoOctets;
         lastTickNanos = nowNanos;
         probe(nowMs);
     }
@@ -332,8 +386,20 @@ public final class AbrViewer {
             stopProbe();
             return;
         }
+        long nacked = viewer.retransmissions;
+        long newlyNacked = nacked - lastRetransmissions;
+        lastRetransmissions = nacked;
         if (probing()) {
-            if (nowMs - probeStartedMs > ladder.policy().upDelayMs() + PROBE_GRACE_MS) {
+            // Loss while probing: the padding filled the link. Give up before the estimate has to
+            // say so (it lags, and a loss-driven drop takes the current variant down with it).
+            long remb = chooser.lastRembBps();
+            if (remb > probeBestRemb * 1.03) {
+                probeBestRemb = remb;
+                probeImprovedMs = nowMs;
+            }
+            // Loss, or an estimate that stopped growing while it still does not qualify (the link is
+            // full at about this rate): padding only costs the viewer now.
+            if (newlyNacked > PROBE_LOSS_TOLERANCE || nowMs - probeImprovedMs > PROBE_STALL_MS) {
                 probeFailed(nowMs);
                 return;
             }
@@ -342,14 +408,18 @@ public final class AbrViewer {
         } else {
             probeStartedMs = nowMs;
             probeRembAtStart = chooser.lastRembBps();
+            probeBestRemb = probeRembAtStart;
+            probeImprovedMs = nowMs;
         }
-        double needed = ladder.level(target - 1).bitrateKbps() * 1000.0 * ladder.policy().upHeadroom()
-                / ESTIMATE_OVER_RECEIVED;
-        paddingRatio = mediaBps <= 0 || mediaBps >= needed ? 0
-                : Math.min(MAX_PADDING_RATIO, (needed - mediaBps) / mediaBps);
-        if (paddingRatio == 0 && mediaBps <= 0) {
-            stopProbe();
-        }
+        // Enough that the estimate is never capped by what the viewer receives, and no more: a share of
+        // the estimate itself (which the link has shown it carries), up to what the next level needs.
+        // On a link that is already full the media alone exceeds it and no padding is sent at all.
+        double needed = Math.min(wireBps[target - 2] * ladder.policy().upHeadroom()
+                / ESTIMATE_OVER_RECEIVED, chooser.lastRembBps() * PROBE_LEAD);
+        // What the viewer receives is its media (video and audio) plus the padding, which rides on
+        // the video: so much padding per video byte that the sum reaches what the estimate needs.
+        paddingRatio = videoBps <= 0 || mediaBps >= needed ? 0
+                : Math.min(MAX_PADDING_RATIO, (needed - mediaBps) / videoBps);
     }
 
     private boolean probing() {
