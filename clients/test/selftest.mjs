@@ -136,13 +136,25 @@ async function newPeer(context) {
 /**
  * Fakes /{prefix}/... on `page`: POSTs follow `plan` (an entry per POST, the last repeats):
  * 'answer' gets the peer's SDP answer with 201 + Location, {status, detail} a problem+json.
+ * With `events` (server-sent event blocks, e.g. 'event: variant\ndata: {...}\n\n'), answers link
+ * the WHEP events extension (announcing `announce`), the POST to it creates a stream, and the
+ * stream's GET delivers those blocks at once and ends (with a long `retry`, so no reconnect).
  */
-async function fakeEndpoint(page, prefix, peer, role, plan = ['answer'], { realDeletes = false } = {}) {
-  const seen = { posts: [], deletes: [] };
+async function fakeEndpoint(page, prefix, peer, role, plan = ['answer'], { realDeletes = false, events = null, announce = 'reconnect,viewercount' } = {}) {
+  const seen = { posts: [], deletes: [], eventPosts: [], eventGets: [] };
   await page.route((u) => u.pathname.startsWith(`/${prefix}/`), async (route) => {
     const req = route.request();
     const path = new URL(req.url()).pathname;
-    if (req.method() === 'POST') {
+    if (events && req.method() === 'POST' && path.endsWith('/sse')) {
+      seen.eventPosts.push({ path, body: req.postData() });
+      await route.fulfill({ status: 201, headers: { Location: `${path}/stream-0` }, body: '' });
+    } else if (events && req.method() === 'GET' && /\/sse\/stream-0$/.test(path)) {
+      seen.eventGets.push(path);
+      await route.fulfill({
+        status: 200, headers: { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store' },
+        body: `retry: 600000\n\n${events.join('')}`,
+      });
+    } else if (req.method() === 'POST') {
       const n = seen.posts.length;
       seen.posts.push({ path, contentType: req.headers()['content-type'], offer: req.postData() });
       const step = plan[Math.min(n, plan.length - 1)];
@@ -155,7 +167,11 @@ async function fakeEndpoint(page, prefix, peer, role, plan = ['answer'], { realD
       }
       const answer = await peer.evaluate(([o, r]) => (r === 'sender' ? window.peer.answerAsSender(o) : window.peer.answerAsReceiver(o)), [req.postData(), role]);
       seen.posts[n].answer = answer;
-      await route.fulfill({ status: 201, headers: { 'Content-Type': 'application/sdp', Location: `${path}/session-${n}` }, body: answer });
+      const headers = { 'Content-Type': 'application/sdp', Location: `${path}/session-${n}` };
+      if (events) {
+        headers.Link = `<${path}/session-${n}/sse>; rel="urn:ietf:params:whep:ext:core:server-sent-events"; events="${announce}"`;
+      }
+      await route.fulfill({ status: 201, headers, body: answer });
     } else if (req.method() === 'DELETE' && realDeletes) {
       await route.continue();                                // to serve.mjs, which records it
     } else if (req.method() === 'DELETE') {
@@ -288,6 +304,43 @@ const cases = {
     record.lastError = s.lastError;
     assert.equal(seen.posts.length, 2, 'a second POST');
     assert.deepEqual(seen.deletes, ['/whep/live/test/session-0'], 'the dead session was DELETEd');
+  },
+
+  async 'player shows the edge\'s ABR variant and ignores what it cannot read'(context, record) {
+    const peer = await newPeer(context);
+    const page = await context.newPage();
+    const log = watchConsole(page);
+    const variant = (o) => `event: variant\ndata: ${typeof o === 'string' ? o : JSON.stringify(o)}\n\n`;
+    const events = [
+      variant({ level: 1, levels: 3, width: 1280, height: 720, bitrateKbps: 2500, reason: 'start', rembKbps: 0, switches: 0 }),
+      variant('{broken'),
+      variant({ level: 7, levels: 3 }),
+      'event: layers\ndata: {"x":1}\n\n',
+      'event: viewercount\ndata: {"viewercount":2}\n\n',
+      variant({ level: 3, levels: 3, width: 640, height: 360, bitrateKbps: 400, reason: 'down_remb', rembKbps: 780, switches: 4 }),
+    ];
+    // Announced without variant (as by an edge whose stream has no ladder): the player asks anyway.
+    const seen = await fakeEndpoint(page, 'whep', peer, 'sender', ['answer'], { events });
+    await page.goto(`${base}/watch/live/test`);
+    await waitState(page, 'playing', 20);
+    await page.waitForFunction(() => window.cascadeStats.variant?.level === 3 && window.cascadeStats.viewerCount === 2, null, { polling: 100, timeout: 10000 });
+    await sleep(1200);   // the overlay renders once a second
+    const s = await stats(page);
+    const row = await page.evaluate(() => [...document.querySelectorAll('#stats tr')]
+      .map((tr) => [tr.cells[0].textContent, tr.cells[1].textContent]).filter(([k]) => k === 'Variant' || k === 'REMB / switches'));
+    record.variant = s.variant;
+    record.rows = row;
+    record.eventPosts = seen.eventPosts;
+    await shot(page, 'player-variant');
+    assert.deepEqual(JSON.parse(seen.eventPosts[0].body), ['reconnect', 'viewercount', 'variant']);
+    assert.deepEqual(s.variant, { level: 3, levels: 3, width: 640, height: 360, bitrateKbps: 400, reason: 'down_remb', rembKbps: 780, switches: 4 });
+    assert.deepEqual(s.variantLog.map((e) => [e.level, e.reason]), [[1, 'start'], [3, 'down_remb']]);
+    assert.equal(s.variantEvents, 2);
+    assert.equal(s.variantMalformed, 2, '"{broken" and level 7 of 3');
+    assert.deepEqual(row, [['Variant', '640x360 \u00b7 400 kbps \u00b7 level 3/3 (down_remb)'], ['REMB / switches', '780 kbps / 4']]);
+    assert.deepEqual(await page.evaluate(() => window.cascadePlayer.variant), s.variant);
+    assert.equal(s.state, 'playing', 'unknown and malformed events do not disturb playback');
+    assert.deepEqual(log.pageErrors, []);
   },
 
   async 'player DELETEs on pagehide'(context, record) {

@@ -5,12 +5,16 @@ import { createRequire } from 'node:module';
 import {
   EXIT, closeOnSignals, launch, mean, nextSample, parseCommon, percentile, watchConsole, writeResult,
 } from './lib/harness.mjs';
+import { resolutionsSeen, sampleVariant, variantsSeen } from './lib/variants.mjs';
 
 const HELP = `usage: node watch.mjs --url URL [options]
 
 Opens the Cascade player at URL (e.g. http://127.0.0.1:8180/watch/live/test) in headless
 Chromium, waits up to --warmup seconds for it to play, then samples window.cascadeStats once a
-second for --seconds seconds and writes the samples and a summary as JSON.
+second for --seconds seconds and writes the samples and a summary as JSON. Each sample also
+has the decoded video's frameWidth/frameHeight and the player's ABR variant (the edge's
+\`variant\` events; null when none); the summary has variantsSeen (levels, in order of first
+appearance) and the last variant.
 
   --url URL             player page (add ?whep=URL to play another endpoint)
   --seconds N           sampling window, seconds (default 10)
@@ -86,6 +90,7 @@ try {
   const g2g = [];
   let g2gMissed = 0;
   let lastMoveLog = [];
+  let lastVariantLog = [];
   const start = Date.now();
   for (let i = 0; i < opts.seconds; i++) {
     const s = await nextSample(page, 'cascadeStats', last.seq ?? 0);
@@ -100,13 +105,21 @@ try {
       g2gMissed += Math.max(0, fresh - recent.length);
     }
     seenG2g = count;
-    const { glassToGlassRecent, moveLog, ...sample } = s;
+    const { glassToGlassRecent, moveLog, variantLog, ...sample } = s;
     lastMoveLog = moveLog ?? lastMoveLog;
-    result.samples.push({ t: Date.now() - start, ...sample });
+    lastVariantLog = variantLog ?? lastVariantLog;
+    result.samples.push({
+      t: Date.now() - start, ...sample,
+      // inbound-rtp (video) frameWidth/frameHeight, as the player read them this second
+      frameWidth: s.width ?? null, frameHeight: s.height ?? null,
+      variant: sampleVariant(s.variant),
+    });
   }
   if (opts.screenshot) await page.screenshot({ path: opts.screenshot });
   result.summary = summarize(result.samples, g2g, g2gMissed, result.timeToPlayingMs);
   result.summary.moveLog = lastMoveLog;
+  result.summary.variantsSeen = variantsSeen(lastVariantLog, result.samples);
+  result.summary.variantLog = lastVariantLog;
 
   if (!opts['keep-session']) {
     const status = await Promise.race([
@@ -181,5 +194,12 @@ function summarize(samples, g2g, g2gMissed, timeToPlayingMs) {
     freezeCountTotalEnd: last.freezeCountTotal ?? 0,
     totalFreezesDurationMsTotalStart: first.totalFreezesDurationMsTotal ?? 0,
     totalFreezesDurationMsTotalEnd: last.totalFreezesDurationMsTotal ?? 0,
+    // ABR: the edge's variant at the end of the window (null when it sent none), how many variant
+    // events the player took and could not read, and the decoded sizes seen. variantsSeen and
+    // variantLog are added by the caller (they need the player's log).
+    variant: last.variant ?? null,
+    variantEvents: last.variantEvents ?? 0,
+    variantMalformed: last.variantMalformed ?? 0,
+    resolutionsSeen: resolutionsSeen(samples),
   };
 }

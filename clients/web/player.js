@@ -13,17 +13,23 @@
 // and only then closes the old peer connection and DELETEs the old session. If the new session
 // fails, the old one keeps playing and the move is retried after 1, 2, 4, 8 s (see whep-events.js).
 //
+// Adaptive bitrate: the player also asks for Cascade's `variant` event, which the edge sends each
+// time it picks another level of the stream's ladder for this viewer (from the browser's REMB). The
+// player only shows it (overlay row "Variant") and publishes it for tests; the switching is the edge's.
+//
 // For tests the page publishes, once a second:
 //   window.cascadeState   'idle' | 'connecting' | 'playing' | 'stalled' | 'failed' | 'stopped' | 'error'
 //   window.cascadeStats   a flat plain object (see clients/README.md for every field)
-//   window.cascadePlayer  { start(), stop() -> Promise<DELETE status> }
+//   window.cascadePlayer  { start(), stop() -> Promise<DELETE status>, variant, ... }
+// The current ABR variant is window.cascadeStats.variant (null until the edge sends one).
 import {
   HttpError, backoffMs, deleteResource, endpointFromPath, exchangeSdp, waitForIceGathering,
 } from './webrtc-http.js';
 import { codecName, fmt, kbps, percentile, round } from './stats.js';
 import { startSeiWorker } from './transform.js';
 import {
-  candidateReady, createEventStream, eventTypesToAsk, eventsEntry, gapInFrames, moveRetryMs, reconnectTarget, viewerCount,
+  candidateReady, createEventStream, eventTypesToAsk, eventsEntry, formatVariant, gapInFrames, moveRetryMs, parseVariant,
+  reconnectTarget, viewerCount,
 } from './whep-events.js';
 
 const CONNECT_TIMEOUT_MS = 15000;     // answer applied -> connected
@@ -35,6 +41,7 @@ const MOVE_READY_FRAMES = 30;         // a moved-to session shows once it has de
 const MOVE_TIMEOUT_MS = 15000;        // ... within this long, or the move fails (the old session plays on)
 const MOVE_ATTEMPTS = 5;
 const MOVE_LOG_SIZE = 50;
+const VARIANT_LOG_SIZE = 50;
 
 // --- where to play from -------------------------------------------------------------------
 const params = new URLSearchParams(location.search);
@@ -90,6 +97,9 @@ let moves = 0;               // completed moves
 let movesFailed = 0;         // failed move attempts
 let edgeViewers = null;      // the last viewercount event
 const moveLog = [];          // what happened during moves, for tests: [{t, type, ...}]
+let variantEvents = 0;       // variant events taken (the shown session's, and a moved-to one's at the swap)
+let variantMalformed = 0;    // variant events whose data could not be read (ignored)
+const variantLog = [];       // every variant shown, for tests: [{t, level, levels, width, height, bitrateKbps, reason, ...}]
 // Counters of the sessions moved away from, minus what the new one counted while hidden: the totals
 // are what the viewer saw, and keep growing across a move.
 const carried = { framesDecoded: 0, freezeCount: 0, totalFreezesDurationMs: 0 };
@@ -162,7 +172,7 @@ function newSession(url, videoEl, worker) {
     id: sessionSeq, url, pc, video: videoEl, resourceUrl: null, abort: new AbortController(), worker, mode,
     timers: new Set(), stream: new MediaStream(), connectedAt: 0, mediaAt: 0, lastProgressAt: 0, progress: -1,
     prevReport: null, startedAt: Date.now(), stage: 'creating the offer', events: null, eventsState: 'none',
-    presentedFrames: 0, closed: false,
+    presentedFrames: 0, closed: false, variant: null,
   };
 }
 
@@ -213,7 +223,8 @@ async function negotiate(s) {
 async function subscribeEvents(s, link, base) {
   const entry = eventsEntry(link, base);
   if (!entry || typeof EventSource === 'undefined') return;
-  const types = eventTypesToAsk(link);
+  // variant is asked for even when not announced: an edge ignores types it does not send.
+  const types = eventTypesToAsk(link, ['reconnect', 'viewercount'], ['variant']);
   if (!types.length) return;
   s.eventsState = 'connecting';
   let streamUrl;
@@ -230,6 +241,27 @@ async function subscribeEvents(s, link, base) {
   es.onerror = () => { s.eventsState = es.readyState === EventSource.CLOSED ? 'closed' : 'connecting'; };
   es.addEventListener('reconnect', (e) => onReconnect(s, e.data));
   es.addEventListener('viewercount', (e) => { if (s === session) edgeViewers = viewerCount(e.data); });
+  es.addEventListener('variant', (e) => onVariant(s, e.data));
+}
+
+/** The edge switched this session to another level of the ladder (or to the source). */
+function onVariant(s, data) {
+  if (!alive(s)) return;
+  const v = parseVariant(data);
+  if (!v) {
+    variantMalformed++;
+    console.warn(`[cascade] ignoring a variant event that cannot be read: ${String(data).slice(0, 200)}`);
+    return;
+  }
+  s.variant = v;
+  if (s === session) showVariant(v);   // a moved-to session's shows when it takes over (promote)
+}
+
+function showVariant(v) {
+  variantEvents++;
+  variantLog.push({ t: Math.round(performance.now()), ...v });
+  if (variantLog.length > VARIANT_LOG_SIZE) variantLog.shift();
+  console.info(`[cascade] variant: ${formatVariant(v)}`);
 }
 
 function onReconnect(s, data) {
@@ -292,6 +324,7 @@ async function promote(c) {
   playUrl = c.url;
   c.mediaAt = c.mediaAt || Date.now();
   c.lastProgressAt = Date.now();
+  if (c.variant) showVariant(c.variant);
   // The counters both sessions have at the swap.
   const [before, now] = old ? await Promise.all([totals(old), totals(c)]) : [null, await totals(c)];
   // Show the new picture first ...
@@ -515,6 +548,7 @@ async function collect() {
     muted: shownVideo.muted,
     events: s ? s.eventsState : 'none', viewerCount: edgeViewers,
     moves, movesFailed, moving: Boolean(move || candidate), moveLog: moveLog.slice(),
+    variant: s && s.variant ? { ...s.variant } : null, variantEvents, variantMalformed, variantLog: variantLog.slice(),
     // counters default to 0 so a test can compare them without null checks
     framesDecoded: 0, framesReceived: 0, framesDropped: 0, keyFramesDecoded: 0, freezeCount: 0,
     packetsLost: 0, packetsReceived: 0, audioSamplesReceived: 0, bytesReceived: 0,
@@ -672,6 +706,8 @@ function render(st) {
     ['Bitrate', `${fmt(st.bitrateKbps, 'kbps', 0)}`, true],
     ['  video / audio', `${fmt(st.videoBitrateKbps, '', 0)} / ${fmt(st.audioBitrateKbps, '', 0)} kbps`],
     ['Video', `${st.videoCodec ?? '\u2014'}  ${st.resolution ?? ''}`],
+    ['Variant', formatVariant(st.variant), Boolean(st.variant)],
+    ['  REMB / switches', st.variant ? `${fmt(st.variant.rembKbps, 'kbps', 0)} / ${fmt(st.variant.switches, '', 0)}` : '\u2014'],
     ['Frame rate', fmt(st.fps, 'fps', 1), true],
     ['Frames decoded', fmt(st.framesDecoded, '', 0)],
     ['Dropped / freezes', `${fmt(st.framesDropped, '', 0)} / ${fmt(st.freezeCount, '', 0)}`],
@@ -737,6 +773,7 @@ window.addEventListener('pagehide', () => {
 window.cascadePlayer = {
   start, stop, get state() { return state; }, get whepUrl() { return playUrl; }, transform: transformMode,
   get moves() { return moves; },
+  get variant() { return session && session.variant ? { ...session.variant } : null; },
 };
 
 // --- go -----------------------------------------------------------------------------------

@@ -7,6 +7,14 @@
 //   <- 201 Created             Location: /whep/live/x/ID/sse/STREAM
 //   GET  .../sse/STREAM        (EventSource)  event: reconnect    data: {"url":"http://edge-2/whep/live/x"}
 //                                             event: viewercount  data: {"viewercount":3}
+//                                             event: variant      data: {"level":3,"levels":3,"width":640,
+//                                                 "height":360,"bitrateKbps":400,"reason":"down_remb",
+//                                                 "rembKbps":780,"switches":4}
+//
+// `variant` (Cascade's own, ABR): the edge picked another level of the stream's ladder for this
+// viewer (level 1 = highest; 0 = the source, when the ladder is not available). The edge announces
+// it in the Link header when the stream has a ladder; a player may ask for it anyway (an edge ignores
+// event types it does not send).
 //
 // Pure helpers (unit-tested in clients/test/unit) plus the one POST.
 
@@ -46,11 +54,16 @@ export function eventsEntry(linkHeader, base) {
   try { return new URL(link.url, base).href; } catch { return null; }
 }
 
-/** The event types to ask for: ours, among those the server announced (all of ours if it named none). */
-export function eventTypesToAsk(linkHeader, wanted = ['reconnect', 'viewercount']) {
+/**
+ * The event types to ask for: `wanted` among those the server announced (all of them if it named
+ * none), plus `always`, which are asked for whether announced or not.
+ */
+export function eventTypesToAsk(linkHeader, wanted = ['reconnect', 'viewercount'], always = []) {
   const link = parseLinkHeader(linkHeader).get(EVENTS_REL);
   const announced = link && link.params.events ? link.params.events.split(/[\s,]+/).filter(Boolean) : null;
-  return announced ? wanted.filter((t) => announced.includes(t)) : wanted.slice();
+  const out = announced ? wanted.filter((t) => announced.includes(t)) : wanted.slice();
+  for (const t of always) if (!out.includes(t)) out.push(t);
+  return out;
 }
 
 /**
@@ -91,6 +104,51 @@ export function viewerCount(data) {
   } catch {
     return null;
   }
+}
+
+/** Why the edge switched, as it says: `start`, `down_remb`, `up_remb_held`, `fallback_source`, `ladder_back`. */
+export const VARIANT_REASONS = ['start', 'down_remb', 'up_remb_held', 'fallback_source', 'ladder_back'];
+
+/**
+ * The `variant` event's data: `{level, levels, width, height, bitrateKbps, reason, rembKbps, switches}`,
+ * or null when it is not JSON, not an object, or has no usable `level` (a non-negative integer, at
+ * most `levels` when that is given). Every other field is null when missing or malformed; `width`,
+ * `height` and `bitrateKbps` are null when 0 too (the source, `fallback_source`, may send 0). A
+ * `reason` not in VARIANT_REASONS is kept when it looks like one (a short lower-case word), so a
+ * newer edge's reasons still show.
+ */
+export function parseVariant(data) {
+  let b;
+  try { b = JSON.parse(data); } catch { return null; }
+  if (!b || typeof b !== 'object' || Array.isArray(b)) return null;
+  const count = (x) => (Number.isInteger(x) && x >= 0 ? x : null);
+  const positive = (x) => (typeof x === 'number' && Number.isFinite(x) && x > 0 ? x : null);
+  const level = count(b.level);
+  const levels = count(b.levels);
+  if (level === null || (levels !== null && level > levels)) return null;
+  return {
+    level,
+    levels,
+    width: Number.isInteger(b.width) ? positive(b.width) : null,
+    height: Number.isInteger(b.height) ? positive(b.height) : null,
+    bitrateKbps: positive(b.bitrateKbps),
+    reason: typeof b.reason === 'string' && /^[a-z][a-z0-9_]{0,39}$/.test(b.reason) ? b.reason : null,
+    rembKbps: typeof b.rembKbps === 'number' && Number.isFinite(b.rembKbps) && b.rembKbps >= 0 ? b.rembKbps : null,
+    switches: count(b.switches),
+  };
+}
+
+/**
+ * One line for a variant: `640x360 · 400 kbps · level 3/3 (down_remb)`; the source (level 0) is
+ * `source`; an em dash for none.
+ */
+export function formatVariant(v) {
+  if (!v || typeof v !== 'object' || !Number.isInteger(v.level)) return '\u2014';
+  const parts = [];
+  if (v.width && v.height) parts.push(`${v.width}x${v.height}`);
+  if (v.bitrateKbps) parts.push(`${Math.round(v.bitrateKbps)} kbps`);
+  parts.push(v.level === 0 ? 'source' : `level ${v.level}${v.levels ? `/${v.levels}` : ''}`);
+  return `${parts.join(' \u00b7 ')}${v.reason ? ` (${v.reason})` : ''}`;
 }
 
 /**

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Headless Debian Chromium playing a page, through clients/test/watch.mjs (playwright-core). */
@@ -13,10 +15,23 @@ public final class Chromium {
 
     /** Starts watching {@code url} for {@code seconds}; the result JSON lands in {@code out}. */
     public static Process watch(String url, int seconds, Path out, Path log) throws IOException {
-        return new ProcessBuilder("node", NodeProcess.CLIENTS.resolve("test/watch.mjs").toString(),
+        return watch(List.of(), url, seconds, out, log);
+    }
+
+    /**
+     * As {@link #watch(String, int, Path, Path)}, with the command run through {@code commandPrefix},
+     * e.g. {@code ["ip", "netns", "exec", NAME]} to play from inside a network namespace (the
+     * system tests' {@code NetNs.prefix()}); an empty prefix runs it directly. The prefix must end in
+     * something that execs the rest ({@code ip netns exec} does), so destroying the process stops
+     * the harness itself. Each sample records {@code frameWidth}/{@code frameHeight} and the player's
+     * ABR {@code variant}; the summary {@code variantsSeen} and {@code variant} (clients/README.md).
+     */
+    public static Process watch(List<String> commandPrefix, String url, int seconds, Path out, Path log) throws IOException {
+        List<String> command = new ArrayList<>(commandPrefix);
+        command.addAll(List.of("node", NodeProcess.CLIENTS.resolve("test/watch.mjs").toString(),
                 "--url", url, "--seconds", Integer.toString(seconds), "--out", out.toString(),
-                "--screenshot", out.resolveSibling(out.getFileName() + ".png").toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                "--screenshot", out.resolveSibling(out.getFileName() + ".png").toString()));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     /**
