@@ -1,19 +1,19 @@
 locals {
   # The role's ports (the defaults in the node's cascade-node.yaml). A cloud node has a machine of
-  # its own, so it always uses them; 0: the role has no such port (relays serve no WebRTC).
+  # its own, so it always uses them; 0: the role has no such port (relays serve no WebRTC; a
+  # transcoder listens on no SRT port, its ffmpeg processes call the origin).
   ports = {
-    origin = { srt = 9000, http = 8100, webrtc = 10000 }
-    relay  = { srt = 9050, http = 8150, webrtc = 0 }
-    edge   = { srt = 9100, http = 8180, webrtc = 10100 }
+    origin     = { srt = 9000, http = 8100, webrtc = 10000 }
+    relay      = { srt = 9050, http = 8150, webrtc = 0 }
+    edge       = { srt = 9100, http = 8180, webrtc = 10100 }
+    transcoder = { srt = 0, http = 8200, webrtc = 0 }
   }[var.role]
 
   # What the platform firewalls open: SRT (publishers, viewers, other nodes' pulls) and WebRTC are
   # UDP; HTTP (WHIP/WHEP signalling, players, /metrics, /healthz) is TCP.
   firewall_rules = concat(
-    [
-      { name = "srt", protocol = "udp", port = local.ports.srt },
-      { name = "http", protocol = "tcp", port = local.ports.http },
-    ],
+    local.ports.srt == 0 ? [] : [{ name = "srt", protocol = "udp", port = local.ports.srt }],
+    [{ name = "http", protocol = "tcp", port = local.ports.http }],
     local.ports.webrtc == 0 ? [] : [{ name = "webrtc", protocol = "udp", port = local.ports.webrtc }],
   )
 
@@ -39,11 +39,11 @@ locals {
     : "${trimsuffix(substr(replace(lower(local.deployment_name_plain), "/[^a-z0-9]+/", "-"), 0, 55), "-")}-${substr(sha1(local.deployment_name_plain), 0, 7)}"
   )
 
-  # Debian 12 and Ubuntu 24.04 package names. ffmpeg only on origins: they transcode SRT
-  # publishers' AAC to Opus for WebRTC viewers.
+  # Debian 12 and Ubuntu 24.04 package names. ffmpeg only on origins (they transcode SRT
+  # publishers' AAC to Opus for WebRTC viewers) and transcoders (the ABR ladders).
   packages = concat(
     ["openjdk-17-jre-headless", "libsrt1.5-openssl", "curl", "ca-certificates"],
-    var.role == "origin" ? ["ffmpeg"] : [],
+    contains(["origin", "transcoder"], var.role) ? ["ffmpeg"] : [],
   )
 
   env = merge(var.node_config, {
@@ -53,8 +53,9 @@ locals {
     CASCADE_NODE_GROUP         = var.group
     CASCADE_MANAGER_URLS       = join(",", var.manager_urls)
     CASCADE_MANAGER_JOIN_TOKEN = var.join_token
-    CASCADE_SRT_PORT           = tostring(local.ports.srt)
     CASCADE_HTTP_PORT          = tostring(local.ports.http)
+    }, local.ports.srt == 0 ? {} : {
+    CASCADE_SRT_PORT = tostring(local.ports.srt)
     }, local.ports.webrtc == 0 ? {} : {
     CASCADE_WEBRTC_PORT = tostring(local.ports.webrtc)
   })

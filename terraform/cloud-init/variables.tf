@@ -12,7 +12,7 @@ variable "name" {
 }
 
 variable "role" {
-  description = "origin, relay or edge."
+  description = "origin, relay, edge or transcoder."
   type        = string
 }
 

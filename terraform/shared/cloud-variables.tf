@@ -13,12 +13,12 @@ variable "name" {
 }
 
 variable "role" {
-  description = "Node role: origin, relay or edge. Decides the ports opened and, for origins, that ffmpeg is installed."
+  description = "Node role: origin, relay, edge or transcoder. Decides the ports opened and, for origins and transcoders, that ffmpeg is installed."
   type        = string
 
   validation {
-    condition     = contains(["origin", "relay", "edge"], var.role)
-    error_message = "role must be one of origin, relay, edge."
+    condition     = contains(["origin", "relay", "edge", "transcoder"], var.role)
+    error_message = "role must be one of origin, relay, edge, transcoder."
   }
 }
 

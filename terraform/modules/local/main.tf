@@ -1,10 +1,12 @@
 locals {
   # The role's default ports: node.sh starts its search for free ports here, so the first node of
-  # each role gets the ports the docs and ./cascade up use. 0: the role has no such port.
+  # each role gets the ports the docs and ./cascade up use. 0: the role has no such port (a
+  # transcoder listens on no SRT port: its ffmpeg processes call the origin).
   base_ports = {
-    origin = { srt = 9000, http = 8100, webrtc = 10000 }
-    relay  = { srt = 9050, http = 8150, webrtc = 0 }
-    edge   = { srt = 9100, http = 8180, webrtc = 10100 }
+    origin     = { srt = 9000, http = 8100, webrtc = 10000 }
+    relay      = { srt = 9050, http = 8150, webrtc = 0 }
+    edge       = { srt = 9100, http = 8180, webrtc = 10100 }
+    transcoder = { srt = 0, http = 8200, webrtc = 0 }
   }[var.role]
 
   # What every node of this deployment is started with, apart from its id, its ports (node.sh picks

@@ -94,9 +94,12 @@ start() {
     done
     echo "$port"
   }
-  local srt http webrtc=0
-  srt=$(pick "$NODE_SH_SRT_PORT")
-  used[$srt]=1
+  # 0: the role has no such port (a transcoder listens on no SRT port, a relay on no WebRTC port).
+  local srt=0 http webrtc=0
+  if [ "$NODE_SH_SRT_PORT" != 0 ]; then
+    srt=$(pick "$NODE_SH_SRT_PORT")
+    used[$srt]=1
+  fi
   http=$(pick "$NODE_SH_HTTP_PORT")
   used[$http]=1
   if [ "${NODE_SH_WEBRTC_PORT:-0}" != 0 ]; then
@@ -112,7 +115,8 @@ start() {
       CASCADE_*) [[ $keep == *" $v "* ]] || unset "$v" ;;
     esac
   done
-  export CASCADE_SRT_PORT=$srt CASCADE_HTTP_PORT=$http
+  export CASCADE_HTTP_PORT=$http
+  [ "$srt" = 0 ] || export CASCADE_SRT_PORT=$srt
   [ "$webrtc" = 0 ] || export CASCADE_WEBRTC_PORT=$webrtc
 
   umask 077 # the log may hold the node's settings; the pid file needs no other readers

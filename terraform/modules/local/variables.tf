@@ -11,12 +11,12 @@ variable "name" {
 }
 
 variable "role" {
-  description = "Node role: origin, relay or edge."
+  description = "Node role: origin, relay, edge or transcoder."
   type        = string
 
   validation {
-    condition     = contains(["origin", "relay", "edge"], var.role)
-    error_message = "role must be one of origin, relay, edge."
+    condition     = contains(["origin", "relay", "edge", "transcoder"], var.role)
+    error_message = "role must be one of origin, relay, edge, transcoder."
   }
 }
 

@@ -42,6 +42,22 @@ public final class Ladder {
     }
 
     /**
+     * The ladder of stream {@code app/name} as a transcoder runs it: pull the stream from its origin
+     * over SRT ({@code m=request,hop=transcoder}) and publish each level back to the same origin as
+     * {@code app/name_LEVEL} ({@code m=publish,hop=transcoder}, so the origin gives both the
+     * inter-node latency).
+     *
+     * @param latencyMs SRT latency of the pull and the publishes (an in-cluster hop)
+     */
+    public static List<String> srtCommand(String host, int srtPort, String app, String name, int latencyMs,
+                                          List<Level> ladder, double gopSeconds, int audioKbps) {
+        String base = "srt://" + (host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host) + ":" + srtPort
+                + "?latency=" + latencyMs * 1000L + "&streamid=#!::r=" + app + "/";
+        return command(base + name + ",m=request,hop=transcoder", ladder, gopSeconds, audioKbps,
+                l -> base + variantName(name, l.level()) + ",m=publish,hop=transcoder");
+    }
+
+    /**
      * @param input       where the source is read (an SRT URL in production, a file in tests)
      * @param ladder      the levels, highest first
      * @param gopSeconds  the keyframe grid, shared by every level

@@ -27,6 +27,19 @@ class LadderTest {
     }
 
     @Test
+    void aTranscoderPullsFromTheOriginAndPublishesEachLevelBackAsAVariant() {
+        List<String> cmd = Ladder.srtCommand("10.0.0.5", 9000, "live", "match", 20, THREE, 1.0, 64);
+        assertThat(cmd.get(cmd.indexOf("-i") + 1))
+                .isEqualTo("srt://10.0.0.5:9000?latency=20000&streamid=#!::r=live/match,m=request,hop=transcoder");
+        assertThat(cmd).contains("srt://10.0.0.5:9000?latency=20000&streamid=#!::r=live/match_1,m=publish,hop=transcoder",
+                "srt://10.0.0.5:9000?latency=20000&streamid=#!::r=live/match_3,m=publish,hop=transcoder");
+        assertThat(cmd).containsSubsequence("-b:a", "64k");
+        assertThat(cmd).containsSubsequence("-g", "30", "-keyint_min", "30");
+        assertThat(Ladder.srtCommand("::1", 9000, "live", "m", 20, THREE, 1.0, 64).get(cmd.indexOf("-i") + 1))
+                .startsWith("srt://[::1]:9000?");
+    }
+
+    @Test
     void levelsThatCannotBeEncodedAreRefused() {
         assertThatThrownBy(() -> new Ladder.Level(1, 853, 480, 1000, 30)).hasMessageContaining("853x480");
         assertThatThrownBy(() -> new Ladder.Level(1, 854, 480, 1000, 0)).hasMessageContaining("0 fps");

@@ -29,7 +29,7 @@ final class DeploymentLayout {
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,62}");
     static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,64}");
-    static final Set<String> ROLES = Set.of("origin", "relay", "edge");
+    static final Set<String> ROLES = Set.of("origin", "relay", "edge", "transcoder");
     static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
     static final Pattern NODE_CONFIG_KEY = Pattern.compile("CASCADE_[A-Z0-9_]+");
     static final Pattern MANAGER_URL = Pattern.compile("https?://[^\\s,]+");
@@ -155,7 +155,7 @@ final class DeploymentLayout {
             }
             if (!ROLES.contains(n.role())) {
                 throw new IllegalArgumentException("node " + n.id() + ": role '" + n.role()
-                        + "' must be origin, relay or edge");
+                        + "' must be origin, relay, edge or transcoder");
             }
             if (n.region() == null || !REGION.matcher(n.region()).matches()) {
                 throw new IllegalArgumentException("node " + n.id() + ": region '" + n.region() + "' must match "

@@ -7,7 +7,7 @@ import java.util.Map;
  *
  * @param id     the node's id, unique in its deployment; {@code [A-Za-z0-9_.-]{1,64}} (it becomes the node's
  *               {@code CASCADE_NODE_ID} and a Terraform {@code for_each} key)
- * @param role   {@code origin}, {@code relay} or {@code edge}
+ * @param role   {@code origin}, {@code relay}, {@code edge} or {@code transcoder}
  * @param region the platform's region ({@code us-east-1}, {@code europe-west1}, {@code local}...);
  *               {@code [a-z0-9-]{1,64}}
  * @param size   the platform's instance size ({@code t3.small}, {@code s-2vcpu-4gb}...); null or blank: the

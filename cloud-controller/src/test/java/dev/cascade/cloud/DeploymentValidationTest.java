@@ -84,9 +84,9 @@ class DeploymentValidationTest {
     void otherBadInput() {
         assertThatThrownBy(() -> controller().synthesize(new Deployment("Events_1", "local", List.of())))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("deployment name 'Events_1' must match");
-        assertThatThrownBy(() -> controller().synthesize(local(new NodeSpec("e1", "transcoder", "local", null))))
+        assertThatThrownBy(() -> controller().synthesize(local(new NodeSpec("e1", "proxy", "local", null))))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("node e1: role 'transcoder' must be origin, relay or edge");
+                .hasMessage("node e1: role 'proxy' must be origin, relay, edge or transcoder");
         assertThatThrownBy(() -> controller().synthesize(local(new NodeSpec("e1", "edge", "US_East", null))))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("node e1: region 'US_East' must match [a-z0-9-]{1,64}");

@@ -40,6 +40,11 @@ public final class ManagerMetrics {
         count("cascade_manager_heartbeats", null, null, null, null);
     }
 
+    /** A change to a stream's transcode job, by action (assign, move, update, wait, drop). */
+    public void transcodeChange(String action) {
+        count("cascade_manager_transcode_changes", "action", action, null, null);
+    }
+
     public void nodeFailed() {
         count("cascade_manager_nodes_failed", null, null, null, null);
     }

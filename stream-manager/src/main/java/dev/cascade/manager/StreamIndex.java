@@ -5,6 +5,8 @@ import dev.cascade.manager.state.NodeRole;
 import dev.cascade.manager.state.NodeStream;
 import dev.cascade.manager.state.RouteRecord;
 import dev.cascade.manager.state.StreamRecord;
+import dev.cascade.manager.state.TranscodeRecord;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -23,11 +25,29 @@ public final class StreamIndex {
     public record Link(String from, String to) {}
 
     /**
+     * The stream's ABR transcode job ({@code cascade.transcodes}).
+     *
+     * @param transcoder the transcoder running the ladder; null while none has room (the stream plays
+     *                   without variants)
+     * @param variants   the variant streams the ladder publishes, level 1 first
+     * @param from       where the ladder comes from: {@code stream} or {@code group}
+     */
+    public record Transcode(String transcoder, List<String> variants, String from, Instant since) {
+        static Transcode of(TranscodeRecord r) {
+            List<String> variants = new ArrayList<>();
+            r.ladder().forEach(l -> variants.add(r.stream() + "_" + l.level()));
+            return new Transcode(r.transcoder(), List.copyOf(variants), r.from(), r.since());
+        }
+    }
+
+    /**
      * @param subscribers viewers at the end of the tree: every node's subscribers minus the pulls of
      *                    other nodes (a relay's subscribers are mostly edges)
+     * @param routes      the route links, and each transcoder's pull from the origin
+     * @param transcode   its ABR transcode job; null when it has none (no provision, or a variant)
      */
     public record StreamStats(String key, boolean live, String origin, int subscribers, int bitrateKbps,
-                              List<NodeShare> nodes, List<Link> routes) {}
+                              List<NodeShare> nodes, List<Link> routes, Transcode transcode) {}
 
     private final TreeMap<String, StreamStats> byKey;
 
@@ -36,7 +56,7 @@ public final class StreamIndex {
     }
 
     public static StreamIndex build(Collection<StreamRecord> streams, Collection<NodeRecord> nodes,
-                                    Map<String, RouteRecord> routes) {
+                                    Map<String, RouteRecord> routes, Map<String, TranscodeRecord> transcodes) {
         TreeMap<String, List<NodeShare>> shares = new TreeMap<>();
         for (NodeRecord n : nodes) {
             if (!n.state().alive()) {
@@ -75,8 +95,16 @@ public final class StreamIndex {
             if (route != null) {
                 new TreeMap<>(route.links()).forEach((from, l) -> links.add(new Link(from, l.to())));
             }
+            // A transcoder pulls from the origin it was given with its job, not along a route.
+            for (NodeShare share : ns) {
+                if (share.role() == NodeRole.TRANSCODER && share.upstream() != null
+                        && (route == null || !route.links().containsKey(share.id()))) {
+                    links.add(new Link(share.id(), share.upstream()));
+                }
+            }
+            TranscodeRecord job = transcodes.get(key);
             out.put(key, new StreamStats(key, rec != null && rec.live(), origin, Math.max(0, subscribers - pulls), bitrate,
-                    List.copyOf(ns), List.copyOf(links)));
+                    List.copyOf(ns), List.copyOf(links), job == null ? null : Transcode.of(job)));
         }
         return new StreamIndex(out);
     }

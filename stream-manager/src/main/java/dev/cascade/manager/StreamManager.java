@@ -11,6 +11,10 @@ import dev.cascade.manager.scale.ScaleView;
 import dev.cascade.manager.state.ApiKeyRecord;
 import dev.cascade.manager.state.ClusterState;
 import dev.cascade.manager.state.LocalView;
+import dev.cascade.manager.state.NodeGroup;
+import dev.cascade.manager.state.Provision;
+import dev.cascade.manager.state.TranscodeRecord;
+import dev.cascade.manager.transcode.TranscodeAssigner;
 import dev.cascade.manager.state.NodeRecord;
 import dev.cascade.manager.state.NodeState;
 import dev.cascade.manager.state.RouteRecord;
@@ -44,6 +48,9 @@ public final class StreamManager implements AutoCloseable {
     public final LocalView<String, StreamRecord> streams;
     public final LocalView<String, RouteRecord> routes;
     public final LocalView<String, ApiKeyRecord> apiKeys;
+    public final LocalView<String, Provision> provisions;
+    public final LocalView<String, NodeGroup> groups;
+    public final LocalView<String, TranscodeRecord> transcodes;
     public final Placer placer;
     public final RegionTable regionTable;
     public final Credentials credentials;
@@ -53,6 +60,7 @@ public final class StreamManager implements AutoCloseable {
         return t;
     });
     private final Janitor janitor;
+    private final TranscodeAssigner transcodeAssigner;
     private final Provisioner provisioner;
     private final Autoscaler autoscaler;
     public final ScaleView scaleView;
@@ -71,7 +79,11 @@ public final class StreamManager implements AutoCloseable {
         this.routes = new LocalView<>(state.routes, (old, now) -> { });
         this.credentials = new Credentials(config.security());
         this.apiKeys = new LocalView<>(state.apiKeys, credentials::keyChanged);
+        this.provisions = new LocalView<>(state.provisions, (old, now) -> { });
+        this.groups = new LocalView<>(state.groups, (old, now) -> { });
+        this.transcodes = new LocalView<>(state.transcodes, (old, now) -> { });
         this.janitor = new Janitor(this);
+        this.transcodeAssigner = new TranscodeAssigner(this);
         this.provisioner = Clouds.provisioner(this);
         this.autoscaler = new Autoscaler(this, provisioner);
         this.scaleView = new ScaleView(state);
@@ -97,6 +109,9 @@ public final class StreamManager implements AutoCloseable {
         streams.start();
         routes.start();
         apiKeys.start();
+        provisions.start();
+        groups.start();
+        transcodes.start();
         state.hazelcast().getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
             @Override
             public void memberAdded(com.hazelcast.cluster.MembershipEvent e) {
@@ -112,6 +127,8 @@ public final class StreamManager implements AutoCloseable {
         });
         scheduler.scheduleAtFixedRate(guard("pending exchange", this::exchangePending), 250, 250, TimeUnit.MILLISECONDS);
         scheduler.scheduleAtFixedRate(guard("janitor", janitor::run), 1000, 1000, TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(guard("transcode assigner", transcodeAssigner::run), 1000, 1000,
+                TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(guard("scale view", scaleView::refresh), 1000, 1000, TimeUnit.MILLISECONDS);
         int every = config.autoscaler().intervalMs();
         scheduler.scheduleWithFixedDelay(guard("autoscaler", autoscaler::run), every, every, TimeUnit.MILLISECONDS);
@@ -130,6 +147,10 @@ public final class StreamManager implements AutoCloseable {
                     .filter(n -> n.state() == s).count());
         }
         metrics.gauge("cascade_manager_streams", "Streams with an origin (published or placed)", streams::size);
+        metrics.gauge("cascade_manager_transcodes", "state", "assigned", () -> transcodes.values().stream()
+                .filter(t -> t.transcoder() != null).count());
+        metrics.gauge("cascade_manager_transcodes", "state", "waiting", () -> transcodes.values().stream()
+                .filter(t -> t.transcoder() == null).count());
         metrics.gauge("cascade_manager_members", "Stream-manager members in the Hazelcast cluster",
                 () -> state.hazelcast().getCluster().getMembers().size());
         metrics.gauge("cascade_manager_oldest", "1 on the member that runs once-only work", () -> state.isOldest() ? 1 : 0);
@@ -140,6 +161,9 @@ public final class StreamManager implements AutoCloseable {
         streams.resync();
         routes.resync();
         apiKeys.resync();
+        provisions.resync();
+        groups.resync();
+        transcodes.resync();
     }
 
     /** Shares this member's recent placements and reads the others' (see {@link Placer}). */
@@ -160,7 +184,7 @@ public final class StreamManager implements AutoCloseable {
         StreamIndex idx = streamIndex;
         long now = System.nanoTime();
         if (idx == null || now - streamIndexAt > 500_000_000L) {
-            idx = StreamIndex.build(streams.values(), nodes.values(), routes.asMap());
+            idx = StreamIndex.build(streams.values(), nodes.values(), routes.asMap(), transcodes.asMap());
             streamIndex = idx;
             streamIndexAt = now;
         }

@@ -22,12 +22,22 @@ final class StreamsCommand extends CommandGroup {
     }
 
     static Fields fields(JsonNode s) {
-        return new Fields()
+        Fields f = new Fields()
                 .add("key", s.get("key"))
                 .add("live", s.get("live"))
                 .add("origin", s.get("origin"))
                 .add("subscribers", s.get("subscribers"))
                 .add("bitrateKbps", s.get("bitrateKbps"));
+        // Its ABR transcode job, when it has one (a provision of its own or its node group's).
+        JsonNode t = s.get("transcode");
+        if (t != null && t.isObject()) {
+            f.add("transcoder", t.hasNonNull("transcoder") ? Json.text(t.get("transcoder"))
+                    : "none (no transcoder in service has room: viewers get the source only)");
+            List<String> variants = new java.util.ArrayList<>();
+            t.path("variants").forEach(v -> variants.add(v.asText()));
+            f.add("variants", String.join(", ", variants) + " (" + Json.text(t.get("from")) + " ladder)");
+        }
+        return f;
     }
 
     static final Output.Section NODES = Output.Section.table("nodes", s -> {

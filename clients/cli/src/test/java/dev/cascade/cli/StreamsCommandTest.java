@@ -91,6 +91,21 @@ class StreamsCommandTest {
     }
 
     @Test
+    void getShowsTheTranscoderAndTheVariantsOfAStreamWithALadder() {
+        manager.reply("GET /api/v1/streams/live/abr", 200, "{\"key\":\"live/abr\",\"live\":true,\"nodes\":[],"
+                + "\"transcode\":{\"transcoder\":\"transcoder-1\",\"variants\":[\"live/abr_1\",\"live/abr_2\"],"
+                + "\"from\":\"stream\",\"since\":\"2026-11-21T12:00:00Z\"}}")
+                .reply("GET /api/v1/streams/live/wait", 200, "{\"key\":\"live/wait\",\"live\":true,\"nodes\":[],"
+                        + "\"transcode\":{\"transcoder\":null,\"variants\":[\"live/wait_1\"],\"from\":\"group\"}}");
+
+        assertThat(cli.run("streams", "get", "live/abr").out()).contains(
+                "transcoder:   transcoder-1\n", "variants:     live/abr_1, live/abr_2 (stream ladder)\n");
+        assertThat(cli.run("streams", "get", "live/wait").out()).contains(
+                "transcoder:   none (no transcoder in service has room: viewers get the source only)\n",
+                "variants:     live/wait_1 (group ladder)\n");
+    }
+
+    @Test
     void getOfAStreamWithoutNodesSaysNone() {
         manager.reply("GET /api/v1/streams/live/idle", 200, "{\"key\":\"live/idle\",\"live\":false,\"nodes\":[]}");
 

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
 
 /** {@code cascade-node}: runs one media server process. */
 @Command(name = "cascade-node", mixinStandardHelpOptions = true, version = "cascade-node 0.1.0",
-        description = "Runs a Cascade media node (origin, relay or edge).")
+        description = "Runs a Cascade media node (origin, relay or edge) or an ABR transcoder.")
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     static final long SHUTDOWN_GRACE_MS = 3000;
@@ -43,7 +43,7 @@ public final class Main implements Callable<Integer> {
         void _exit(int status);
     }
 
-    @Option(names = {"-r", "--role"}, description = "origin, relay or edge (same as --set node.role=...)")
+    @Option(names = {"-r", "--role"}, description = "origin, relay, edge or transcoder (same as --set node.role=...)")
     String role;
 
     @Option(names = {"-c", "--config"}, description = "YAML file with the keys to change from the defaults")
@@ -76,6 +76,10 @@ public final class Main implements Callable<Integer> {
             System.out.println(new com.fasterxml.jackson.databind.ObjectMapper(
                     new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).writeValueAsString(cfg.redacted()));
             return 0;
+        }
+        if (cfg.node().role() == dev.cascade.node.config.NodeRole.TRANSCODER) {
+            // No media server: ffmpeg processes the stream manager assigns (dev.cascade.node.transcode).
+            return dev.cascade.node.transcode.TranscoderNode.run(cfg);
         }
         Vertx vertx = Vertx.vertx();
         NodeMetrics metrics = new NodeMetrics(cfg);

@@ -104,6 +104,7 @@ final class AdminHandlers {
                         throw ApiException.conflict("node group " + g.name() + " exists; PUT /nodegroups/" + g.name()
                                 + " replaces it");
                     }
+                    m.groups.written(g.name(), created);
                     LOG.info("node group {} created ({} rules)", g.name(), g.rules().size());
                     ctx.response().putHeader("Location", Api.PREFIX + "/nodegroups/" + g.name());
                     Api.send(ctx, 201, created);
@@ -121,6 +122,7 @@ final class AdminHandlers {
                     if (replaced == null) {
                         throw ApiException.notFound("node-group-not-found", "no node group " + name + " (POST /nodegroups creates one)");
                     }
+                    m.groups.written(name, replaced);
                     LOG.info("node group {} replaced ({} rules)", name, g.rules().size());
                     Api.send(ctx, 200, replaced);
                 });
@@ -132,6 +134,7 @@ final class AdminHandlers {
             if (old == null) {
                 throw ApiException.notFound("node-group-not-found", "no node group " + name);
             }
+            m.groups.written(name, null);
             LOG.info("node group {} deleted", name);
             Api.send(ctx, 204, null);
         });

@@ -81,6 +81,7 @@ public final class Api {
                 new Endpoint(HttpMethod.GET, "/streams/{app}/{name}/provision", Access.READ, provisions::get),
                 new Endpoint(HttpMethod.PUT, "/streams/{app}/{name}/provision", Access.ADMIN, provisions::put),
                 new Endpoint(HttpMethod.DELETE, "/streams/{app}/{name}/provision", Access.ADMIN, provisions::delete),
+                new Endpoint(HttpMethod.GET, "/streams/{app}/{name}/abr", Access.NODE, provisions::effective),
                 new Endpoint(HttpMethod.GET, "/nodegroups", Access.READ, admin::groups),
                 new Endpoint(HttpMethod.POST, "/nodegroups", Access.ADMIN, admin::createGroup),
                 new Endpoint(HttpMethod.GET, "/nodegroups/{group}", Access.READ, admin::group),

@@ -9,6 +9,7 @@ import dev.cascade.manager.state.NodeRole;
 import dev.cascade.manager.state.NodeState;
 import dev.cascade.manager.state.NodeStream;
 import dev.cascade.manager.state.Processors;
+import dev.cascade.manager.state.TranscodeRecord;
 import dev.cascade.manager.state.Validation;
 import io.vertx.ext.web.RoutingContext;
 import java.time.Instant;
@@ -66,8 +67,48 @@ final class NodeHandlers {
             if (node.role() == NodeRole.ORIGIN) {
                 reportOriginStreams(before, node, now);
             }
+            if (node.role() == NodeRole.TRANSCODER) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("state", node.state());
+                out.put("transcodes", transcodesOf(id));
+                Api.send(ctx, 200, out);
+                return;
+            }
             Api.send(ctx, 200, Map.of("state", node.state()));
         });
+    }
+
+    /**
+     * A transcoder's jobs, as its heartbeat answer lists them (the whole list every time: the
+     * transcoder starts what is new, stops what is gone, restarts what changed):
+     * <pre>
+     * {"stream": "live/x", "source": {"node": "origin-1", "host": "10.0.0.5", "srtPort": 9000},
+     *  "ladder": [{"level": 1, "width": 1280, "height": 720, "bitrateKbps": 2500, "fps": 30}, ...]}
+     * </pre>
+     * A job whose origin this member does not know (yet) is left out until it does.
+     */
+    private List<Map<String, Object>> transcodesOf(String transcoder) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (TranscodeRecord t : m.transcodes.values()) {
+            if (!transcoder.equals(t.transcoder())) {
+                continue;
+            }
+            NodeRecord origin = m.nodes.get(t.origin());
+            if (origin == null || !origin.state().alive()) {
+                continue;
+            }
+            Map<String, Object> source = new LinkedHashMap<>();
+            source.put("node", origin.id());
+            source.put("host", origin.host());
+            source.put("srtPort", origin.srtPort());
+            Map<String, Object> job = new LinkedHashMap<>();
+            job.put("stream", t.stream());
+            job.put("source", source);
+            job.put("ladder", t.ladder());
+            out.add(job);
+        }
+        out.sort(Comparator.comparing(j -> (String) j.get("stream")));
+        return out;
     }
 
     /** Tells the stream records which streams started or stopped being published on this origin. */

@@ -10,6 +10,7 @@ import dev.cascade.manager.StreamManager;
 import dev.cascade.manager.state.CloudHealth;
 import dev.cascade.manager.state.DeploymentRecord;
 import dev.cascade.manager.state.DeploymentRecord.DeployedNode;
+import dev.cascade.manager.state.NodeRole;
 import dev.cascade.manager.state.Processors;
 import dev.cascade.manager.state.ScaleDecision.Action;
 import java.time.Instant;
@@ -145,13 +146,17 @@ public final class Provisioner implements AutoCloseable {
 
     /**
      * What a node is told on top of the module's own settings (id, role, region, cloud, group, manager
-     * URLs and token, ports): its rule's capacity.
+     * URLs and token, ports): its rule's capacity (a transcoder's {@code maxJobs} as {@code transcoder.maxJobs}).
      */
     private static Map<String, String> nodeConfig(DeployedNode n) {
         Map<String, String> env = new LinkedHashMap<>();
         env.put("CASCADE_NODE_CAPACITY_MAX_SUBSCRIBERS", Integer.toString(n.capacity().maxSubscribers()));
         env.put("CASCADE_NODE_CAPACITY_MAX_PUBLISHERS", Integer.toString(n.capacity().maxPublishers()));
         env.put("CASCADE_NODE_CAPACITY_MAX_MBPS_OUT", Long.toString(Math.round(n.capacity().maxMbpsOut())));
+        if (n.role() == NodeRole.TRANSCODER && n.capacity().maxJobs() > 0) {
+            // A transcoder's capacity is its own setting: it runs at most that many ladders and says so at registration.
+            env.put("CASCADE_TRANSCODER_MAX_JOBS", Integer.toString(n.capacity().maxJobs()));
+        }
         return env;
     }
 

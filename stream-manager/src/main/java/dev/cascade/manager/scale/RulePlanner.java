@@ -4,6 +4,7 @@ import dev.cascade.manager.state.CloudChoice;
 import dev.cascade.manager.state.DeploymentRecord.DeployedNode;
 import dev.cascade.manager.state.NodeGroupRule;
 import dev.cascade.manager.state.NodeRecord;
+import dev.cascade.manager.state.NodeRole;
 import dev.cascade.manager.state.NodeState;
 import dev.cascade.manager.state.ScaleDecision.Action;
 import dev.cascade.manager.state.ScaleState;
@@ -106,7 +107,9 @@ public final class RulePlanner {
             if (st == NodeState.DRAINING) {
                 NodeRecord n = m.node();
                 boolean heardSince = n.lastHeartbeatAt().isAfter(n.stateSince());
-                boolean empty = heardSince && n.load().subscribers() == 0 && n.load().publishers() == 0;
+                // A transcoder's work is its jobs (reported as streams); the manager moves them off at the drain.
+                boolean empty = heardSince && n.load().subscribers() == 0 && n.load().publishers() == 0
+                        && (n.role() != NodeRole.TRANSCODER || n.load().streams() == 0);
                 boolean late = !n.stateSince().plus(s.drainTimeout()).isAfter(now);
                 if (empty || late) {
                     remove.add(id);

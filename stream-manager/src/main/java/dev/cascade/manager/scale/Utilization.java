@@ -5,8 +5,9 @@ import dev.cascade.manager.state.Load;
 
 /**
  * A node's load as one fraction of what it can carry: the highest of CPU and, where the node has a
- * limit, subscribers, publishers and outgoing bandwidth over that limit. The busiest resource is the
- * one that runs out first, so it is the one scaling must follow.
+ * limit, subscribers, publishers, outgoing bandwidth and (transcoders) transcode jobs over that limit.
+ * The busiest resource is the one that runs out first, so it is the one scaling must follow. A
+ * transcoder reports its jobs as its {@code streams}, and its CPU with its ffmpeg processes'.
  */
 public final class Utilization {
     private Utilization() {}
@@ -21,6 +22,9 @@ public final class Utilization {
         }
         if (cap.maxMbpsOut() > 0) {
             u = Math.max(u, load.mbpsOut() / cap.maxMbpsOut());
+        }
+        if (cap.maxJobs() > 0) {
+            u = Math.max(u, (double) load.streams() / cap.maxJobs());
         }
         return u;
     }

@@ -22,6 +22,7 @@ import java.util.HashMap;
  *   <li>{@code cascade.routes}: stream key -> {@link RouteRecord}</li>
  *   <li>{@code cascade.nodegroups}: name -> {@link NodeGroup}</li>
  *   <li>{@code cascade.provisions}: stream key -> {@link Provision} (its ABR ladder and policy)</li>
+ *   <li>{@code cascade.transcodes}: stream key -> {@link TranscodeRecord} (which transcoder runs its ladder)</li>
  *   <li>{@code cascade.apikeys}: key id -> {@link ApiKeyRecord}</li>
  *   <li>{@code cascade.scheduledevents}: id -> {@link ScheduledEvent}</li>
  *   <li>{@code cascade.deployments}: {@code group/cloud} -> {@link DeploymentRecord} (what Terraform should run)</li>
@@ -44,6 +45,7 @@ public final class ClusterState implements AutoCloseable {
     public static final String ROUTES = "cascade.routes";
     public static final String GROUPS = "cascade.nodegroups";
     public static final String PROVISIONS = "cascade.provisions";
+    public static final String TRANSCODES = "cascade.transcodes";
     public static final String API_KEYS = "cascade.apikeys";
     public static final String PENDING = "cascade.pending";
     public static final String EVENTS = "cascade.scheduledevents";
@@ -58,6 +60,7 @@ public final class ClusterState implements AutoCloseable {
     public final IMap<String, RouteRecord> routes;
     public final IMap<String, NodeGroup> groups;
     public final IMap<String, Provision> provisions;
+    public final IMap<String, TranscodeRecord> transcodes;
     public final IMap<String, ApiKeyRecord> apiKeys;
     public final IMap<String, HashMap<String, Long>> pending;
     public final IMap<String, ScheduledEvent> events;
@@ -73,6 +76,7 @@ public final class ClusterState implements AutoCloseable {
         this.routes = hz.getMap(ROUTES);
         this.groups = hz.getMap(GROUPS);
         this.provisions = hz.getMap(PROVISIONS);
+        this.transcodes = hz.getMap(TRANSCODES);
         this.apiKeys = hz.getMap(API_KEYS);
         this.pending = hz.getMap(PENDING);
         this.events = hz.getMap(EVENTS);

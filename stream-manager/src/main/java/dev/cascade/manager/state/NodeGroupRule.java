@@ -61,7 +61,7 @@ public record NodeGroupRule(NodeRole role, String region, List<CloudChoice> clou
         }
         coolDownSeconds = coolDownSeconds == null ? 120 : coolDownSeconds;
         Validation.between("coolDownSeconds", coolDownSeconds, 0, 86_400);
-        capacity = capacity == null ? Capacity.UNLIMITED : capacity;
+        capacity = capacity == null ? Capacity.UNLIMITED : capacity.checkedFor(role);
     }
 
     /** The key of this rule's nodes within its group: {@code role/region}. */

@@ -239,6 +239,26 @@ public final class Processors {
         }
     }
 
+    // ------------------------------------------------------------------ transcodes
+
+    /**
+     * The transcode assigner's change to a stream's job: {@code next} (null: the job ends) replaces
+     * the record only if it is still the one the assigner decided from ({@code seen}, null: none), so a
+     * second assigner (two members that both believe they are the oldest for a moment) or a stale view
+     * changes nothing; the next run decides again from the current record. Returns whether it applied.
+     */
+    public record SetTranscode(TranscodeRecord seen, TranscodeRecord next)
+            implements EntryProcessor<String, TranscodeRecord, Boolean> {
+        @Override
+        public Boolean process(Map.Entry<String, TranscodeRecord> entry) {
+            if (!java.util.Objects.equals(entry.getValue(), seen)) {
+                return false;
+            }
+            entry.setValue(next);
+            return true;
+        }
+    }
+
     // ------------------------------------------------------------------ scheduled events
 
     /** Stores a new event unless the id is taken (a vanishingly rare collision: null). */

@@ -290,6 +290,47 @@ class ApiBadInputIT {
         assertThat(group.json().path("abr").path("policy").path("startLevel").asInt()).isEqualTo(2);
     }
 
+    /** The node-facing effective provision: join token only, the stream key checked, 404 when no ladder applies. */
+    @Test
+    void effectiveAbrNeedsTheJoinTokenAndALadder() throws Exception {
+        String path = "/streams/live/abr-node/abr";
+        problem(http.get(path, null), 401, "unauthorized");
+        problem(http.get(path, ADMIN), 403, "join-token-invalid");
+        problem(http.get("/streams/live/bad%20name/abr", JOIN), 400, "bad-stream");
+        var none = http.get(path, JOIN);
+        problem(none, 404, "provision-not-found");
+        assertThat(none.json().path("detail").asText()).contains("live/abr-node has no provision");
+
+        assertThat(http.put("/streams/live/abr-node/provision", ADMIN, LADDER + "}").status()).isEqualTo(200);
+        var own = http.get(path, JOIN);
+        assertThat(own.status()).as(own.body()).isEqualTo(200);
+        assertThat(own.json().path("stream").asText()).isEqualTo("live/abr-node");
+        assertThat(own.json().path("from").asText()).isEqualTo("stream");
+        assertThat(own.json().path("ladder").size()).isEqualTo(2);
+        assertThat(own.json().path("policy").path("startLevel").asInt()).isEqualTo(2);
+        // not published, so no transcoder: present, and null
+        assertThat(own.json().has("transcoder")).isTrue();
+        assertThat(own.json().path("transcoder").isNull()).isTrue();
+        assertThat(http.delete("/streams/live/abr-node/provision", ADMIN).status()).isEqualTo(204);
+        problem(http.get(path, JOIN), 404, "provision-not-found");
+    }
+
+    /** A transcoder registers without an SRT port and with its jobs; other roles may do neither. */
+    @Test
+    void onlyTranscodersRegisterWithoutSrtPortOrWithJobs() throws Exception {
+        String transcoder = "{\"id\":\"tc-1\",\"role\":\"transcoder\",\"region\":\"eu\",\"host\":\"127.0.0.1\",\"srtPort\":0,"
+                + "\"httpPort\":8200,\"capacity\":{\"maxJobs\":4}}";
+        var ok = http.post("/nodes/register", JOIN, transcoder);
+        assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        assertThat(http.get("/nodes/tc-1", ADMIN).json().path("capacity").path("maxJobs").asInt()).isEqualTo(4);
+        invalid(http.post("/nodes/register", JOIN, transcoder.replace("transcoder", "edge")),
+                "srtPort: must be between 1 and 65535 (got 0)");
+        invalid(http.post("/nodes/register", JOIN, transcoder.replace("transcoder", "edge").replace("\"srtPort\":0", "\"srtPort\":9100")),
+                "capacity.maxJobs: only transcoders run transcode jobs (role is edge)");
+        invalid(http.post("/nodegroups", ADMIN, GROUP.replace("g1", "jobs").replace("\"max\":4", "\"max\":4,\"capacity\":{\"maxJobs\":2}")),
+                "rules[0].capacity.maxJobs: only transcoders run transcode jobs (role is edge)");
+    }
+
     @Test
     void noCapacityIs503WithRetryAfter() throws Exception {
         var r = http.get("/streams/live/nobody-home/subscribe?region=mars", null);

@@ -246,5 +246,31 @@ class RulePlannerTest {
         assertThat(Utilization.of(new Load(0.2, 0, 80, 1, 5, 1), new Capacity(10, 0, 100))).isEqualTo(0.8);
         assertThat(Utilization.of(new Load(0.9, 0, 80, 1, 5, 1), Capacity.UNLIMITED)).isEqualTo(0.9);
         assertThat(Utilization.of(new Load(0.1, 0, 0, 3, 0, 3), new Capacity(0, 4, 0))).isEqualTo(0.75);
+        // a transcoder: its jobs (reported as streams) over its maxJobs, or its CPU with its ffmpeg processes'
+        assertThat(Utilization.of(new Load(0.2, 0, 6, 0, 0, 3), new Capacity(0, 0, 0, 4))).isEqualTo(0.75);
+        assertThat(Utilization.of(new Load(0.9, 0, 6, 0, 0, 1), new Capacity(0, 0, 0, 4))).isEqualTo(0.9);
+    }
+
+    @Test
+    void aDrainingTranscoderIsTerminatedOnceItRunsNoJob() {
+        Capacity jobs = new Capacity(0, 0, 0, 4);
+        NodeGroupRule r = new NodeGroupRule(NodeRole.TRANSCODER, "local", null, 1, 4, 0.7, 0.3, 60, jobs);
+        RulePlanner.Member[] ms = new RulePlanner.Member[2];
+        for (int i = 0; i < 2; i++) {
+            String id = i == 0 ? "busy" : "idle";
+            DeployedNode d = new DeployedNode(id, NodeRole.TRANSCODER, "local", "local", "", jobs, T0, null, null);
+            NodeRecord n = new NodeRecord(id, NodeRole.TRANSCODER, "local", "local", "g", NodeState.DRAINING, "127.0.0.1",
+                    0, 8200, 0, jobs, new Load(0.3, 0, 5, 0, 0, i == 0 ? 2 : 0), List.of(), T0, T0.plusSeconds(1), T0);
+            ms[i] = new RulePlanner.Member("local", d, n);
+        }
+        RulePlanner.Plan p = plan(r, List.of(member("a", NodeState.INSERVICE, 0, T0), ms[0], ms[1]), ScaleState.NONE,
+                T0.plusSeconds(5));
+        assertThat(p.remove()).containsExactly("idle");
+    }
+
+    @Test
+    void onlyTranscodersHaveJobs() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new NodeGroupRule(NodeRole.EDGE, "local", null, 1, 2, null,
+                null, null, new Capacity(0, 0, 0, 4))).hasMessage("capacity.maxJobs: only transcoders run transcode jobs (role is edge)");
     }
 }

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * defaults) merged with overrides; {@link #validate} names the first bad key.
  */
 public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream upstream, Stream stream,
-                         Manager manager, Abr abr) {
+                         Manager manager, Abr abr, Transcoder transcoder) {
 
     public record Node(NodeRole role, String id, String region, String cloud, String group, String publicHost,
                        Capacity capacity) {}
@@ -42,6 +42,9 @@ public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream 
     public record Abr(boolean enabled, int lookupCacheMs, int retryMs, boolean probe, int probeMinIntervalMs,
                       int probeMaxIntervalMs) {}
 
+    /** A transcoder's ladders: keyframe grid, Opus bitrate of every level, and how many streams it runs at once. */
+    public record Transcoder(int gopMs, int audioKbps, int maxJobs) {}
+
     /** Ids and names as the stream manager's API accepts them (openapi.yaml: NodeId, NodeRegistration). */
     private static final Pattern NODE_ID = Pattern.compile("[A-Za-z0-9_.-]{1,64}");
     private static final Pattern REGION = Pattern.compile("[a-z0-9-]{1,64}");
@@ -58,8 +61,11 @@ public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream 
         return new ConfigLoader<>(NodeConfig.class, "/cascade-node.yaml", "CASCADE_", NodeConfig::validate);
     }
 
-    /** SRT port after applying the role default for 0. */
+    /** SRT port after applying the role default for 0; 0 for a transcoder, which listens on none. */
     public int srtPort() {
+        if (node.role() == NodeRole.TRANSCODER) {
+            return 0;
+        }
         return srt.port() == 0 ? node.role().defaultSrtPort() : srt.port();
     }
 
@@ -78,13 +84,16 @@ public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream 
 
     /** WebRTC UDP port after applying the role default for 0; -1 when the role serves no WebRTC. */
     public int webrtcPort() {
+        if (node.role() == NodeRole.TRANSCODER) {
+            return -1;
+        }
         if (webrtc.port() != 0) {
             return webrtc.port();
         }
         return switch (node.role()) {
             case ORIGIN -> 10000;
             case EDGE -> 10100;
-            case RELAY -> -1;
+            case RELAY, TRANSCODER -> -1;
         };
     }
 
@@ -96,8 +105,12 @@ public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream 
         return "0.0.0.0".equals(webrtc.bindAddress()) ? "127.0.0.1" : webrtc.bindAddress();
     }
 
+    /** {@code node.id}, else {@code <role>-<srt port>} ({@code transcoder-<http port>}: it has no SRT port). */
     public String nodeId() {
-        return node.id().isEmpty() ? node.role().wireName() + "-" + srtPort() : node.id();
+        if (!node.id().isEmpty()) {
+            return node.id();
+        }
+        return node.role().wireName() + "-" + (node.role() == NodeRole.TRANSCODER ? httpPort() : srtPort());
     }
 
     /** Whether the node works with a stream manager (registers, heartbeats, pulls along routes). */
@@ -129,12 +142,13 @@ public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream 
             return this;
         }
         return new NodeConfig(node, srt, http, webrtc, upstream, stream,
-                new Manager(manager.urls(), "(set, not shown)", manager.requestTimeoutMs(), manager.retryMs()), abr);
+                new Manager(manager.urls(), "(set, not shown)", manager.requestTimeoutMs(), manager.retryMs()), abr,
+                transcoder);
     }
 
     /** Throws {@link ConfigException} naming the first key whose value cannot work. */
     public NodeConfig validate() {
-        require(node.role() != null, "node.role", "must be one of origin, relay, edge");
+        require(node.role() != null, "node.role", "must be one of origin, relay, edge, transcoder");
         require(node.region() != null && !node.region().isBlank(), "node.region", "must not be empty");
         require(node.capacity() != null, "node.capacity", "must be a mapping");
         require(node.cloud() != null && CLOUD.matcher(node.cloud()).matches(), "node.cloud",
@@ -181,8 +195,15 @@ public record NodeConfig(Node node, Srt srt, Http http, WebRtc webrtc, Upstream 
         range("abr.retryMs", abr.retryMs(), 100, 600_000);
         range("abr.probeMinIntervalMs", abr.probeMinIntervalMs(), 500, 600_000);
         range("abr.probeMaxIntervalMs", abr.probeMaxIntervalMs(), abr.probeMinIntervalMs(), 3_600_000);
+        require(transcoder != null, "transcoder", "must be a mapping");
+        range("transcoder.gopMs", transcoder.gopMs(), 200, 10_000);
+        range("transcoder.audioKbps", transcoder.audioKbps(), 16, 256);
+        range("transcoder.maxJobs", transcoder.maxJobs(), 1, 64);
         if (managed()) {
             validateManaged();
+        } else if (node.role() == NodeRole.TRANSCODER) {
+            throw new ConfigException("manager.urls", "a transcoder takes its jobs from the stream manager: set the"
+                    + " managers' URLs (and manager.joinToken)");
         }
         return this;
     }

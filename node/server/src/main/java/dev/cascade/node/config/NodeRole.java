@@ -4,11 +4,15 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** The role of a node (ARCHITECTURE.md section 2); a transcoder registers as TRANSCODER later. */
+/**
+ * The role of a node (ARCHITECTURE.md section 2). A transcoder is no media server: it listens on no
+ * SRT port (its ffmpeg processes call the origin), so its default SRT port is 0, none.
+ */
 public enum NodeRole {
     ORIGIN(9000, 8100),
     RELAY(9050, 8150),
-    EDGE(9100, 8180);
+    EDGE(9100, 8180),
+    TRANSCODER(0, 8200);
 
     private final int defaultSrtPort;
     private final int defaultHttpPort;
@@ -26,10 +30,10 @@ public enum NodeRole {
         return defaultHttpPort;
     }
 
-    /** The role this one pulls from, or null for an origin. */
+    /** The role this one pulls from, or null for an origin and a transcoder (which pulls from the origin its job names). */
     public NodeRole upstream() {
         return switch (this) {
-            case ORIGIN -> null;
+            case ORIGIN, TRANSCODER -> null;
             case RELAY -> ORIGIN;
             case EDGE -> RELAY;
         };
@@ -47,6 +51,6 @@ public enum NodeRole {
                 return r;
             }
         }
-        throw new IllegalArgumentException("'" + s + "' is not one of origin, relay, edge");
+        throw new IllegalArgumentException("'" + s + "' is not one of origin, relay, edge, transcoder");
     }
 }

@@ -309,10 +309,15 @@ public final class NodeHttpServer {
      * restarting it would not help), and how it stands with the stream manager.
      */
     private Map<String, Object> health() {
+        return health(node.config(), manager);
+    }
+
+    /** The {@code /healthz} body of any node (the transcoder's too): the node, its role, its membership. */
+    public static Map<String, Object> health(dev.cascade.node.config.NodeConfig config, ManagerClient manager) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("status", "ok");
-        m.put("node", node.config().nodeId());
-        m.put("role", node.config().node().role().wireName());
+        m.put("node", config.nodeId());
+        m.put("role", config.node().role().wireName());
         Map<String, Object> mgr = new LinkedHashMap<>();
         if (manager == null) {
             mgr.put("state", "standalone");

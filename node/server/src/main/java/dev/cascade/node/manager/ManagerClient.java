@@ -97,6 +97,7 @@ public final class ManagerClient {
 
     private volatile Status status;
     private java.util.function.Consumer<String> nodeStates = state -> {};
+    private java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode> heartbeatAnswers = body -> {};
 
     /**
      * @param reports samples the node on its loop thread (e.g. {@code loop.submit(reporter::sample)})
@@ -137,6 +138,14 @@ public final class ManagerClient {
      */
     public void onNodeState(java.util.function.Consumer<String> listener) {
         this.nodeStates = Objects.requireNonNull(listener);
+    }
+
+    /**
+     * Hears the body of every successful heartbeat answer (a transcoder's jobs are in it), once per
+     * answer. Runs on the manager link's context. Set before {@link #start}.
+     */
+    public void onHeartbeatAnswer(java.util.function.Consumer<com.fasterxml.jackson.databind.JsonNode> listener) {
+        this.heartbeatAnswers = Objects.requireNonNull(listener);
     }
 
     public boolean registered() {
@@ -263,6 +272,13 @@ public final class ManagerClient {
         if (r.ok()) {
             enter(State.REGISTERED, r.url(), null, text(r, "state"));
             tellNodeState(r);
+            if (r.body() != null) {
+                try {
+                    heartbeatAnswers.accept(r.body());
+                } catch (RuntimeException e) {
+                    LOG.warn("acting on the heartbeat answer failed", e);
+                }
+            }
             scheduleHeartbeat(started);
         } else if (r.is(404, "node-not-registered")) {
             forgotten("the stream manager at " + r.url() + " no longer knows this node (" + r.describe() + ")");

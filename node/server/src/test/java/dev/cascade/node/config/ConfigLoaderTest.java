@@ -175,4 +175,27 @@ class ConfigLoaderTest {
         // A standalone node keeps accepting the ids and regions it always did.
         assertThat(loader.load(null, Map.of(), Map.of("node.region", "EU West")).node().region()).isEqualTo("EU West");
     }
+
+    @Test
+    void aTranscoderHasNoSrtPortItsOwnHttpPortAndItsJobSettings() {
+        NodeConfig t = loader.load(null, Map.of("CASCADE_TRANSCODER_MAX_JOBS", "2"),
+                managed("node.role", "transcoder", "srt.port", "9999"));
+        assertThat(t.node().role()).isEqualTo(NodeRole.TRANSCODER);
+        assertThat(t.srtPort()).as("it listens on no SRT port, whatever srt.port says").isZero();
+        assertThat(t.httpPort()).isEqualTo(8200);
+        assertThat(t.webrtcPort()).isEqualTo(-1);
+        assertThat(t.upstreamPort()).isEqualTo(-1);
+        assertThat(t.nodeId()).isEqualTo("transcoder-8200");
+        assertThat(t.transcoder()).isEqualTo(new NodeConfig.Transcoder(1000, 64, 2));
+        // the shipped defaults, for every role
+        assertThat(loader.load(null, Map.of(), Map.of()).transcoder()).isEqualTo(new NodeConfig.Transcoder(1000, 64, 4));
+    }
+
+    @Test
+    void badTranscoderSettingsAreNamed() {
+        assertRefused(Map.of("node.role", "transcoder"), "manager.urls", "a transcoder takes its jobs from the stream manager");
+        assertRefused(managed("node.role", "transcoder", "transcoder.maxJobs", "0"), "transcoder.maxJobs", "between 1 and 64");
+        assertRefused(managed("transcoder.gopMs", "50"), "transcoder.gopMs", "between 200 and 10000");
+        assertRefused(managed("transcoder.audioKbps", "1000"), "transcoder.audioKbps", "between 16 and 256");
+    }
 }

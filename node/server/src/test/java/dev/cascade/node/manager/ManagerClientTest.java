@@ -76,6 +76,11 @@ class ManagerClientTest {
     }
 
     private ManagerClient start(Map<String, String> extra, String... urls) {
+        return start(extra, c -> { }, urls);
+    }
+
+    private ManagerClient start(Map<String, String> extra, java.util.function.Consumer<ManagerClient> beforeStart,
+                                String... urls) {
         Map<String, String> sets = new HashMap<>(Map.of(
                 "node.role", "edge", "node.id", "edge-1", "node.region", "eu-west", "node.cloud", "aws",
                 "node.group", "g1", "node.publicHost", "203.0.113.9", "node.capacity.maxSubscribers", "500",
@@ -90,6 +95,7 @@ class ManagerClientTest {
                 metrics);
         client = new ManagerClient(api, ManagerMessages.NodeRegistration.of(cfg),
                 () -> CompletableFuture.completedFuture(REPORT), () -> 0.25, cfg.manager().retryMs());
+        beforeStart.accept(client);
         client.start();
         return client;
     }
@@ -204,6 +210,27 @@ class ManagerClientTest {
                 .isLessThan(2000);
         assertThat(requests("register", "timeout")).isEqualTo(1);
         assertThat(client.status().url()).isEqualTo(good.url());
+    }
+
+    /** A transcoder registers with no SRT port and its jobs as capacity, and hears every heartbeat answer (its jobs). */
+    @Test
+    void aTranscoderRegistersItsJobsAndHearsEveryHeartbeatAnswer() throws Exception {
+        ScriptedManager m = manager((r, n) -> r.path().equals(HEARTBEAT)
+                ? Answer.json(200, "{\"state\":\"INSERVICE\",\"transcodes\":[{\"stream\":\"live/a\",\"n\":" + n + "}]}")
+                : accepting(r, n));
+        List<JsonNode> answers = new java.util.concurrent.CopyOnWriteArrayList<>();
+        start(Map.of("node.role", "transcoder", "transcoder.maxJobs", "3", "node.capacity.maxSubscribers", "0"),
+                c -> c.onHeartbeatAnswer(answers::add), m.url());
+        await("three answers heard", Duration.ofSeconds(5), () -> answers.size() >= 3);
+        JsonNode r = JSON.readTree(m.requests.get(0).body());
+        assertThat(r.get("role").asText()).isEqualTo("transcoder");
+        assertThat(r.get("srtPort").asInt()).isZero();
+        assertThat(r.get("httpPort").asInt()).isEqualTo(8200);
+        assertThat(r.get("webrtcPort").asInt()).isZero();
+        assertThat(r.get("capacity").get("maxJobs").asInt()).isEqualTo(3);
+        assertThat(answers.get(0).path("transcodes").get(0).path("stream").asText()).isEqualTo("live/a");
+        assertThat(answers.get(2).path("transcodes").get(0).path("n").asInt())
+                .isGreaterThan(answers.get(0).path("transcodes").get(0).path("n").asInt());
     }
 
     @Test

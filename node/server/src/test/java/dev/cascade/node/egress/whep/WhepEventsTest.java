@@ -21,7 +21,7 @@ class WhepEventsTest {
 
     @Test
     void noBodyAsksForEverythingWeSend() throws Exception {
-        assertThat(WhepEvents.parseEventList("")).isEqualTo(Set.of("reconnect", "viewercount"));
+        assertThat(WhepEvents.parseEventList("")).isEqualTo(Set.of("reconnect", "viewercount", "variant"));
         assertThat(WhepEvents.parseEventList(null)).isEqualTo(WhepEvents.SENT);
     }
 
@@ -40,7 +40,7 @@ class WhepEventsTest {
     @Test
     void theLinkAndTheReconnectDataAreWhatThePlayerReads() {
         assertThat(WhepEvents.link("/whep/live/x/abc")).isEqualTo(
-                "</whep/live/x/abc/sse>; rel=\"urn:ietf:params:whep:ext:core:server-sent-events\"; events=\"reconnect,viewercount\"");
+                "</whep/live/x/abc/sse>; rel=\"urn:ietf:params:whep:ext:core:server-sent-events\"; events=\"reconnect,viewercount,variant\"");
         assertThat(WhepEvents.reconnectData("http://10.0.0.9:8180/whep/live/x"))
                 .isEqualTo("{\"url\":\"http://10.0.0.9:8180/whep/live/x\"}");
     }
