@@ -118,6 +118,10 @@ public record Provision(List<Level> ladder, Policy policy, Source source, Instan
                 throw new InvalidValueException("upHeadroom", "must be between 1 and 4: a multiple of the next level's"
                         + " bitrate (got " + upHeadroom + ")");
             }
+            if (upHeadroom * downThreshold < 1) {
+                throw new InvalidValueException("upHeadroom", "must be at least 1 / downThreshold (" + String.format(java.util.Locale.ROOT, "%.3f", 1 / downThreshold)
+                        + "): a level stepped up to at a lower estimate would be stepped down from at once (got " + upHeadroom + ")");
+            }
             upDelayMs = upDelayMs == null ? 4000 : upDelayMs;
             Validation.between("upDelayMs", upDelayMs, 0, 60_000);
         }

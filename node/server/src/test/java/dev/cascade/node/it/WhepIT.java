@@ -234,7 +234,7 @@ class WhepIT {
         assertThat(r.statusCode()).isEqualTo(201);
         String location = r.headers().firstValue("location").orElseThrow();
         assertThat(r.headers().allValues("link")).containsExactly("<" + location
-                + "/sse>; rel=\"urn:ietf:params:whep:ext:core:server-sent-events\"; events=\"reconnect,viewercount\"");
+                + "/sse>; rel=\"urn:ietf:params:whep:ext:core:server-sent-events\"; events=\"reconnect,viewercount,variant\"");
         assertThat(r.headers().firstValue("access-control-expose-headers").orElse("")).contains("link", "location");
         URI entry = URI.create("http://127.0.0.1:" + cluster.edge.httpPort + location + "/sse");
 

@@ -62,20 +62,23 @@ public final class AbrViewer {
     static final long AUDIO_ALLOWANCE_BPS = 80_000;
     /** A viewer whose first variant has not started within this falls back to the source. */
     static final long START_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(2500);
+    /** A variant that has sent the viewer nothing for this long has stopped: fall back to the source. */
+    static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(1500);
     /** Padding packet size: RTP padding is at most 255 octets (RFC 3550 section 5.1). */
     static final int PADDING_SIZE = 240;
     /** Padding packets after one frame at most (a keyframe's share would otherwise come as one burst). */
     static final int MAX_PADDING_BURST = 24;
     /** Padding never more than this many times the media it rides along. */
     static final double MAX_PADDING_RATIO = 3.0;
-    /** What the browser's estimate can reach over what it receives (libwebrtc: 1.5 x + 10 kbps), with margin. */
-    static final double ESTIMATE_OVER_RECEIVED = 1.3;
     /**
-     * Padding brings what the viewer receives up to this share of its latest estimate: the estimate
-     * may then grow (to 1.5 times what is received) without ever asking more of the link than it
-     * already said it carries.
+     * A probe brings what the viewer receives up to this multiple of its latest estimate. Above 1 on
+     * purpose: libwebrtc grows an estimate by about 8% a second only while what it receives exceeds
+     * the link capacity it last measured (else by a few tens of kbps a second), so a probe has to
+     * show it more than it believes; loss or a falling estimate ends the probe within a second.
      */
-    static final double PROBE_LEAD = 0.8;
+    static final double PROBE_LEAD = 1.25;
+    /** An estimate under this share of the one a probe began at ends the probe. */
+    static final double PROBE_DROP = 0.85;
     /** Packets NACKed in one second of probing that mean the padding is too much for the link. */
     static final int PROBE_LOSS_TOLERANCE = 2;
     /**
@@ -122,6 +125,8 @@ public final class AbrViewer {
     private long lastOctets;
     private long lastTickNanos;
     private long mediaBps;
+    /** When the viewer was last sent a video packet: a variant that stops is left for the source. */
+    private long lastVideoNanos;
     private long lastRetransmissions;
     private long videoBps;
     private long videoOctets;
@@ -216,6 +221,7 @@ public final class AbrViewer {
         if (!splicer.onPacket(level, seq, ts, keyframeStart, rw)) {
             return;
         }
+        lastVideoNanos = System.nanoTime();
         viewer.sendSpliced(track, slot, rw.seq, rw.timestamp, splicer.ssrc(), batch, false);
         sent.put(rw.seq, level, seq, rw.timestamp);
         if (rw.switched) {
@@ -279,8 +285,12 @@ public final class AbrViewer {
         long nowMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
         int before = chooser.targetLevel();
         int target = chooser.onRemb(bps, nowMs);
-        if (probing() && bps < probeRembAtStart * 0.85) {
-            probeFailed(nowMs);
+        if (probing() && bps > probeBestRemb * 1.03) {
+            probeBestRemb = bps;
+            probeImprovedMs = nowMs;
+        }
+        if (probing() && bps < probeRembAtStart * PROBE_DROP) {
+            probeFailed(nowMs); // the link pushed back: the estimate fell below where the probe began
         }
         if (target != before) {
             reason = chooser.reason().name().toLowerCase(Locale.ROOT);
@@ -363,6 +373,12 @@ public final class AbrViewer {
         if (wanted == sourceLevel && nowNanos - retryAt[chooser.targetLevel()] >= 0) {
             reason = LADDER_BACK;
             apply();
+        } else if (splicer.started() && splicer.currentLevel() != sourceLevel && nowNanos - lastVideoNanos > STALL_NANOS) {
+            // The variant stopped without ending (its transcoder died and the origin keeps the stream
+            // for the publisher's return): the source meanwhile, the variant again after abr.retryMs.
+            retryAt[splicer.currentLevel()] = nowNanos + retryNanos;
+            reason = FALLBACK_SOURCE;
+            apply();
         } else if (!splicer.started() && wanted != sourceLevel && nowNanos - startedAt > START_WAIT_NANOS) {
             retryAt[wanted] = nowNanos + retryNanos;
             reason = FALLBACK_SOURCE;
@@ -411,11 +427,8 @@ public final class AbrViewer {
             probeBestRemb = probeRembAtStart;
             probeImprovedMs = nowMs;
         }
-        // Enough that the estimate is never capped by what the viewer receives, and no more: a share of
-        // the estimate itself (which the link has shown it carries), up to what the next level needs.
-        // On a link that is already full the media alone exceeds it and no padding is sent at all.
-        double needed = Math.min(wireBps[target - 2] * ladder.policy().upHeadroom()
-                / ESTIMATE_OVER_RECEIVED, chooser.lastRembBps() * PROBE_LEAD);
+        // A step above the estimate (PROBE_LEAD), never above what the next level needs.
+        double needed = Math.min(wireBps[target - 2] * ladder.policy().upHeadroom(), chooser.lastRembBps() * PROBE_LEAD);
         // What the viewer receives is its media (video and audio) plus the padding, which rides on
         // the video: so much padding per video byte that the sum reaches what the estimate needs.
         paddingRatio = videoBps <= 0 || mediaBps >= needed ? 0

@@ -50,6 +50,10 @@ public final class VariantChooser {
             if (!(upHeadroom >= 1)) {
                 throw new IllegalArgumentException("abr.upHeadroom must be >= 1");
             }
+            if (upHeadroom * downThreshold < 1) {
+                throw new IllegalArgumentException("abr.upHeadroom must be >= 1 / abr.downThreshold, or an up-switch is undone"
+                        + " by the next estimate");
+            }
             if (upDelayMs < 0) {
                 throw new IllegalArgumentException("abr.upDelayMs must be >= 0");
             }
