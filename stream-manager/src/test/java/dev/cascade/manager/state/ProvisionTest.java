@@ -105,6 +105,10 @@ class ProvisionTest {
         assertThat(refusal(() -> new Provision.Policy(null, 1.1, null, null))).startsWith("downThreshold: must be above 0 and at most 1");
         assertThat(refusal(() -> new Provision.Policy(null, Double.NaN, null, null))).startsWith("downThreshold:");
         assertThat(refusal(() -> new Provision.Policy(null, null, 0.9, null))).startsWith("upHeadroom: must be between 1 and 4");
+        // Up at 1.05 x the next level, down below 1 / 0.9 = 1.111 x it: every step up undone by the next REMB.
+        assertThat(refusal(() -> new Provision.Policy(null, 0.9, 1.05, null))).isEqualTo("upHeadroom: must be at least"
+                + " 1 / downThreshold (1.111): a level stepped up to at a lower estimate would be stepped down from at once (got 1.05)");
+        assertThat(new Provision.Policy(null, 0.9, 1.15, null).upHeadroom()).isEqualTo(1.15);
         assertThat(refusal(() -> new Provision.Policy(null, null, null, 60_001)))
                 .isEqualTo("upDelayMs: must be between 0 and 60000 (got 60001)");
     }
