@@ -428,7 +428,10 @@ public final class AbrViewer {
             probeImprovedMs = nowMs;
         }
         // A step above the estimate (PROBE_LEAD), never above what the next level needs.
-        double needed = Math.min(wireBps[target - 2] * ladder.policy().upHeadroom(), chooser.lastRembBps() * PROBE_LEAD);
+        // Above the estimate or what the viewer receives now, whichever is higher: after congestion the
+        // estimate can sit below the media rate, where padding at 1.25 x the estimate would add nothing.
+        double needed = Math.min(wireBps[target - 2] * ladder.policy().upHeadroom(),
+                Math.max(chooser.lastRembBps(), mediaBps) * PROBE_LEAD);
         // What the viewer receives is its media (video and audio) plus the padding, which rides on
         // the video: so much padding per video byte that the sum reaches what the estimate needs.
         paddingRatio = videoBps <= 0 || mediaBps >= needed ? 0
