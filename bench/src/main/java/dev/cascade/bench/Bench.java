@@ -83,6 +83,12 @@ final class Bench {
         return p;
     }
 
+    /** A process started elsewhere (its output read by the caller) that must not outlive the run either. */
+    static Process track(Process p) {
+        CHILDREN.add(p);
+        return p;
+    }
+
     /** Every sample of a Prometheus text exposition, by its full name with labels ({@code x_total{a="b",}}). */
     static Map<String, Double> prometheusSamples(String body) {
         Map<String, Double> out = new java.util.HashMap<>();
