@@ -43,9 +43,10 @@ public final class TranscodeBench {
               --speed-max-seconds N wall-clock cap of each as-fast-as-possible run (default 90)
               --cpu-seconds N       measurement window of each real-time run (default 20)
               --warmup N            seconds of a real-time run before the window opens (default 4)
-              --gop N               the ladder's keyframe grid in seconds (default 2)
-              --audio-kbps N        the ladder's Opus bitrate per level (default 96)
-              --srt-latency MS      SRT latency publisher -> ladder in the real-time run (default 120)
+              --gop N               the ladder's keyframe grid in seconds (default 1: the node's transcoder.gopMs)
+              --audio-kbps N        the ladder's Opus bitrate per level (default 64: transcoder.audioKbps)
+              --srt-latency MS      SRT latency publisher -> ladder in the real-time run (default 20: the
+                                    node's upstream.latencyMs, which a transcoder pulls at)
               --quiet-wait N        before each run, wait up to N s for the machine to be under 15% busy (default 10)
               --skip LIST           speed,cpu: leave a part out""";
 
@@ -85,9 +86,9 @@ public final class TranscodeBench {
         d.put("speed-max-seconds", "90");
         d.put("cpu-seconds", "20");
         d.put("warmup", "4");
-        d.put("gop", "2");
-        d.put("audio-kbps", "96");
-        d.put("srt-latency", "120");
+        d.put("gop", "1");
+        d.put("audio-kbps", "64");
+        d.put("srt-latency", "20");
         d.put("quiet-wait", "10");
         d.put("skip", "");
         new TranscodeBench(Bench.options(args, d, USAGE)).run();
