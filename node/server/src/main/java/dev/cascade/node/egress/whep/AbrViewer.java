@@ -6,6 +6,7 @@ import dev.cascade.node.egress.whep.abr.Splicer;
 import dev.cascade.node.egress.whep.abr.VariantChooser;
 import dev.cascade.node.webrtc.UdpBatch;
 import dev.cascade.protocol.rtcp.Nack;
+import dev.cascade.protocol.rtp.AbsSendTime;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
@@ -125,8 +126,6 @@ public final class AbrViewer {
     private long lastOctets;
     private long lastTickNanos;
     private long mediaBps;
-    /** When the viewer was last sent a video packet: a variant that stops is left for the source. */
-    private long lastVideoNanos;
     private long lastRetransmissions;
     private long videoBps;
     private long videoOctets;
@@ -221,7 +220,6 @@ public final class AbrViewer {
         if (!splicer.onPacket(level, seq, ts, keyframeStart, rw)) {
             return;
         }
-        lastVideoNanos = System.nanoTime();
         viewer.sendSpliced(track, slot, rw.seq, rw.timestamp, splicer.ssrc(), batch, false);
         sent.put(rw.seq, level, seq, rw.timestamp);
         if (rw.switched) {
@@ -238,9 +236,10 @@ public final class AbrViewer {
             if (paddingRatio > 0) {
                 paddingCredit = Math.min(paddingCredit + frameBytes * paddingRatio, MAX_PADDING_BURST * PADDING_SIZE);
             }
+            int sendTime = paddingCredit >= PADDING_SIZE ? AbsSendTime.fromNanos(track.lastWallNanos) : 0;
             while (paddingCredit >= PADDING_SIZE && splicer.padding(rw)) {
                 paddingCredit -= PADDING_SIZE;
-                viewer.sendPadding(rw.seq, rw.timestamp, splicer.ssrc(), PADDING_SIZE, batch);
+                viewer.sendPadding(rw.seq, rw.timestamp, splicer.ssrc(), sendTime, PADDING_SIZE, batch);
                 sent.put(rw.seq, SentMap.PADDING, 0, rw.timestamp);
             }
         }
@@ -373,7 +372,7 @@ public final class AbrViewer {
         if (wanted == sourceLevel && nowNanos - retryAt[chooser.targetLevel()] >= 0) {
             reason = LADDER_BACK;
             apply();
-        } else if (splicer.started() && splicer.currentLevel() != sourceLevel && nowNanos - lastVideoNanos > STALL_NANOS) {
+        } else if (stalled(nowNanos)) {
             // The variant stopped without ending (its transcoder died and the origin keeps the stream
             // for the publisher's return): the source meanwhile, the variant again after abr.retryMs.
             retryAt[splicer.currentLevel()] = nowNanos + retryNanos;
@@ -436,6 +435,19 @@ public final class AbrViewer {
         // the video: so much padding per video byte that the sum reaches what the estimate needs.
         paddingRatio = videoBps <= 0 || mediaBps >= needed ? 0
                 : Math.min(MAX_PADDING_RATIO, (needed - mediaBps) / videoBps);
+    }
+
+    /**
+     * The variant the viewer receives has made no packet for {@link #STALL_NANOS}: its output's
+     * newest packet says so, nothing is kept per packet for it.
+     */
+    private boolean stalled(long nowNanos) {
+        int current = splicer.currentLevel();
+        if (!splicer.started() || current == sourceLevel || current < 1 || current >= outs.length) {
+            return false;
+        }
+        WebRtcStreamOut out = outs[current];
+        return out != null && nowNanos - out.video.lastWallNanos > STALL_NANOS; // a closed one: variantGone
     }
 
     private boolean probing() {

@@ -51,9 +51,8 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
     public long packetsDropped;
     public long retransmissions;
     public long keyframeRequests;
-    /** Padding-only packets sent as ABR up-probes, and their bytes (headers included). */
+    /** Padding-only packets sent as ABR up-probes. */
     public long paddingPackets;
-    public long paddingOctets;
     /** Latest REMB estimate from the browser, bits per second (0 before the first). */
     public volatile long rembBps;
     /** The WHEP endpoint a draining edge told this viewer to move to (WhepDrain), or null. */
@@ -109,15 +108,6 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
         return abr;
     }
 
-    /** The video payload type and abs-send-time id the viewer negotiated (padding is written with them). */
-    int payloadType() {
-        return payloadType;
-    }
-
-    int absSendTimeId() {
-        return absSendTimeId;
-    }
-
     /**
      * RTP payload bytes sent to this viewer (the sender report's octet count, RFC 3550 section
      * 6.4.1), retransmissions excluded. Loop thread: the node's load report reads it there.
@@ -138,24 +128,34 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
         if (!track.video && audioSrtp == null) {
             return;
         }
-        if (transmit(track, packet, length, batch, track.video ? VIDEO : AUDIO)) {
-            packetsSent++;
-            if (track.video) {
-                videoPackets++;
-                videoOctets += length - 12;
-            } else {
-                audioPackets++;
-                audioOctets += length - 12;
+        int tag = track.video ? VIDEO : AUDIO;
+        counted(tag, length, transmit(track, packet, length, batch, tag));
+    }
+
+    /** The counters of one packet handed to {@link #queue} ({@code queued}) or not. */
+    private void counted(int tag, int length, boolean queued) {
+        if (tag == RETRANSMISSION) {
+            if (queued) {
+                retransmissions++;
             }
-        } else {
+            return;
+        }
+        if (!queued) {
             packetsDropped++;
+            return;
+        }
+        packetsSent++;
+        if (tag == VIDEO) {
+            videoPackets++;
+            videoOctets += length - 12;
+        } else {
+            audioPackets++;
+            audioOctets += length - 12;
         }
     }
 
     void retransmit(RtpTrack track, byte[] packet, int length, UdpBatch batch) {
-        if (transmit(track, packet, length, batch, RETRANSMISSION)) {
-            retransmissions++;
-        }
+        counted(RETRANSMISSION, length, transmit(track, packet, length, batch, RETRANSMISSION));
     }
 
     /**
@@ -165,24 +165,14 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
     void sendSpliced(RtpTrack track, int slot, int seq, int timestamp, int ssrc, UdpBatch batch, boolean retransmission) {
         byte[] to = session.mediaSockaddr();
         int length = track.lengths[slot];
-        if (srtp == null || to == null) {
-            return;
+        int tag = retransmission ? RETRANSMISSION : VIDEO;
+        boolean queued = false;
+        if (srtp != null && to != null) {
+            RtpRewrite.rewrite(out, track.slots[slot], length, true, payloadType, absSendTimeId);
+            RtpRewrite.stamp(out, seq, timestamp, ssrc);
+            queued = queue(srtp, length, batch, to, tag);
         }
-        RtpRewrite.rewrite(out, track.slots[slot], length, true, payloadType, absSendTimeId);
-        RtpRewrite.stamp(out, seq, timestamp, ssrc);
-        if (!queue(srtp, length, batch, to, retransmission ? RETRANSMISSION : VIDEO)) {
-            if (!retransmission) {
-                packetsDropped++;
-            }
-            return;
-        }
-        if (retransmission) {
-            retransmissions++;
-        } else {
-            packetsSent++;
-            videoPackets++;
-            videoOctets += length - 12;
-        }
+        counted(tag, length, queued);
     }
 
     /**
@@ -190,16 +180,14 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
      * splice's numbering: an up-probe. It carries abs-send-time like media, which is what the
      * browser's estimate (REMB) is computed from; the decoder never sees it.
      */
-    void sendPadding(int seq, int timestamp, int ssrc, int size, UdpBatch batch) {
+    void sendPadding(int seq, int timestamp, int ssrc, int absSendTime, int size, UdpBatch batch) {
         byte[] to = session.mediaSockaddr();
         if (srtp == null || to == null) {
             return;
         }
-        int length = RtpRewrite.padding(out, payloadType, seq, timestamp, ssrc, absSendTimeId,
-                dev.cascade.protocol.rtp.AbsSendTime.fromNanos(System.nanoTime()), size);
+        int length = RtpRewrite.padding(out, payloadType, seq, timestamp, ssrc, absSendTimeId, absSendTime, size);
         if (queue(srtp, length, batch, to, PADDING)) {
             paddingPackets++;
-            paddingOctets += length;
         }
     }
 

@@ -51,6 +51,7 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
     /** Hears every ABR switch with its viewer's session id, and the {@code variant} event's data. */
     private volatile java.util.function.BiConsumer<String, String> onVariant = (id, data) -> {};
     private final AbrViewer.Host abrHost;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
     private final java.security.SecureRandom random = new java.security.SecureRandom();
 
     public WhepEndpoint(MediaNode node, WebRtcPort port, String candidateIp) {
@@ -286,12 +287,12 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
                     l == null ? "the source" : "level " + level + " " + l.width() + "x" + l.height() + " "
                             + l.bitrateKbps() + " kbps", reason, v.lastRembBps() < 0 ? "-" : v.lastRembBps() / 1000,
                     v.switches());
-            String data = "{\"level\":" + Math.max(level, 0) + ",\"levels\":" + ladder.size()
-                    + (l == null ? "" : ",\"width\":" + l.width() + ",\"height\":" + l.height()
-                            + ",\"bitrateKbps\":" + l.bitrateKbps())
-                    + ",\"reason\":\"" + reason + "\",\"rembKbps\":" + Math.max(0, v.lastRembBps() / 1000)
-                    + ",\"switches\":" + v.switches() + "}";
-            onVariant.accept(sessionId, data);
+            var data = JSON.createObjectNode().put("level", Math.max(level, 0)).put("levels", ladder.size());
+            if (l != null) {
+                data.put("width", l.width()).put("height", l.height()).put("bitrateKbps", l.bitrateKbps());
+            }
+            data.put("reason", reason).put("rembKbps", Math.max(0, v.lastRembBps() / 1000)).put("switches", v.switches());
+            onVariant.accept(sessionId, data.toString());
         }
     }
 }
