@@ -350,6 +350,9 @@ public final class NodeHttpServer {
                 m.put("packetsSent", v.packetsSent);
                 m.put("packetsDropped", v.packetsDropped);
                 m.put("retransmissions", v.retransmissions);
+                m.put("resendsSuppressed", v.resendsSuppressed);
+                long rtt = v.rttNanos;
+                m.put("rttMs", rtt < 0 ? null : rtt / 1e6);
                 m.put("keyframeRequests", v.keyframeRequests);
                 m.put("rembBps", v.rembBps);
                 m.put("fractionLost", v.fractionLost);

@@ -61,6 +61,13 @@ public final class AbrViewer {
     static final double HEADER_OVERHEAD = 1.05;
     /** The audio every level carries along: Opus at 64 kbps and its headers. */
     static final long AUDIO_ALLOWANCE_BPS = 80_000;
+    /**
+     * A start or fall-back replays the cached GOP only when its keyframe is at most this old (90 kHz
+     * ticks, 250 ms), else waits for the next keyframe: see {@link WebRtcStreamOut#replayKeyframe}.
+     * Up to a GOP (1 s from the transcoder) later to the first picture, against a burst of most of a
+     * GOP into a link the viewer has not measured yet.
+     */
+    static final int MAX_REPLAY_AGE_90K = 90_000 / 4;
     /** A viewer whose first variant has not started within this falls back to the source. */
     static final long START_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(2500);
     /** A variant that has sent the viewer nothing for this long has stopped: fall back to the source. */
@@ -78,6 +85,17 @@ public final class AbrViewer {
      * show it more than it believes; loss or a falling estimate ends the probe within a second.
      */
     static final double PROBE_LEAD = 1.25;
+    /**
+     * A probe also brings what the viewer receives to this multiple of what it received when its
+     * estimate last fell. That rate is where libwebrtc's link capacity estimate sits (it measures
+     * the incoming rate at each overuse); while that capacity is known it grows the estimate only by
+     * a few kbps a second, and it forgets it only once the incoming rate exceeds it by about three
+     * deviations (AimdRateControl, LinkCapacityEstimator). A probe that stays under it after the
+     * link got better crawls for many seconds; one just above it brings back the 8% a second.
+     */
+    static final double PROBE_OVER_LINK = 1.1;
+    /** A fall of the estimate by more than this share is the browser seeing congestion (an overuse). */
+    static final double REMB_FALL = 0.9;
     /** An estimate under this share of the one a probe began at ends the probe. */
     static final double PROBE_DROP = 0.85;
     /** Packets NACKed in one second of probing that mean the padding is too much for the link. */
@@ -128,6 +146,11 @@ public final class AbrViewer {
     private long mediaBps;
     private long lastRetransmissions;
     private long videoBps;
+    /** What the viewer received (media and padding) over the latest second. */
+    private long receivedBps;
+    private long lastPaddingPackets;
+    /** What it received when its estimate last fell ({@link #PROBE_OVER_LINK}), 0 before. */
+    private long congestedBps;
     private long videoOctets;
     private long lastVideoOctets;
     /** Video bytes sent when the current frame began: a frame end pads in proportion to the frame. */
@@ -178,7 +201,7 @@ public final class AbrViewer {
         apply();
         WebRtcStreamOut first = wanted == sourceLevel ? source : outs[wanted];
         if (first != null) {
-            first.replayKeyframe(this);
+            first.replayKeyframe(this, MAX_REPLAY_AGE_90K);
         }
     }
 
@@ -247,9 +270,10 @@ public final class AbrViewer {
 
     /** A NACK for the spliced track: resend what each named number carried, stamped as it was. */
     void retransmit(Nack nack) {
+        long now = System.nanoTime();
         nack.forEachLost(seq16 -> {
             int at = sent.find(seq16);
-            if (at < 0) {
+            if (at < 0 || !viewer.mayResend(seq16, now)) {
                 return;
             }
             int level = sent.level(at);
@@ -283,6 +307,10 @@ public final class AbrViewer {
     void onRemb(long bps) {
         long nowMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
         int before = chooser.targetLevel();
+        long previous = chooser.lastRembBps();
+        if (previous > 0 && bps < previous * REMB_FALL) {
+            congestedBps = receivedBps;
+        }
         int target = chooser.onRemb(bps, nowMs);
         if (probing() && bps > probeBestRemb * 1.03) {
             probeBestRemb = bps;
@@ -316,7 +344,7 @@ public final class AbrViewer {
             wanted = desired;
             splicer.switchTo(desired);
             if (!splicer.started() && desired == sourceLevel) {
-                source.replayKeyframe(this);
+                source.replayKeyframe(this, MAX_REPLAY_AGE_90K);
             }
         }
         releaseUnused();
@@ -389,6 +417,9 @@ public final class AbrViewer {
         lastOctets = octets;
         videoBps = (long) ((videoOctets - lastVideoOctets) * 8 / seconds);
         lastVideoOctets = videoOctets;
+        long padding = viewer.paddingPackets;
+        receivedBps = mediaBps + (long) ((padding - lastPaddingPackets) * PADDING_SIZE * 8 / seconds);
+        lastPaddingPackets = padding;
         lastTickNanos = nowNanos;
         probe(nowMs);
     }
@@ -429,8 +460,9 @@ public final class AbrViewer {
         // A step above the estimate (PROBE_LEAD), never above what the next level needs.
         // Above the estimate or what the viewer receives now, whichever is higher: after congestion the
         // estimate can sit below the media rate, where padding at 1.25 x the estimate would add nothing.
+        // And above the rate of the last congestion (PROBE_OVER_LINK), or the browser keeps crawling.
         double needed = Math.min(wireBps[target - 2] * ladder.policy().upHeadroom(),
-                Math.max(chooser.lastRembBps(), mediaBps) * PROBE_LEAD);
+                Math.max(Math.max(chooser.lastRembBps(), mediaBps) * PROBE_LEAD, congestedBps * PROBE_OVER_LINK));
         // What the viewer receives is its media (video and audio) plus the padding, which rides on
         // the video: so much padding per video byte that the sum reaches what the estimate needs.
         paddingRatio = videoBps <= 0 || mediaBps >= needed ? 0

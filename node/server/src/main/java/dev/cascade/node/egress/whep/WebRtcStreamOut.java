@@ -282,10 +282,23 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
 
     /**
      * Hands an ABR viewer the cached GOP, from the latest keyframe on, so it can start (or fall back)
-     * at once instead of waiting for the next keyframe; false when no keyframe is cached.
+     * at once instead of waiting for the next keyframe, if that keyframe is at most {@code maxAge90k}
+     * (90 kHz ticks) older than the newest packet; false when it is older or none is cached, and the
+     * viewer starts on the next keyframe as it comes.
+     *
+     * <p>The bound is what keeps the start from flooding a weak link: the replay goes out at once,
+     * so an old keyframe means the keyframe plus most of a GOP in one burst (50 KB for a second at
+     * 400 kbps), more than the queue of an 800 kbit/s link holds, lost and NACKed just as the
+     * viewer starts. A young one adds little to the keyframe that has to come anyway.
      */
-    boolean replayKeyframe(AbrViewer v) {
+    boolean replayKeyframe(AbrViewer v, int maxAge90k) {
         if (keyframeStart < 0 || !video.holds(keyframeStart)) {
+            return false;
+        }
+        byte[] k = video.slots[video.slot(keyframeStart)];
+        int keyTs = ((k[4] & 0xFF) << 24) | ((k[5] & 0xFF) << 16) | ((k[6] & 0xFF) << 8) | (k[7] & 0xFF);
+        int age = video.lastTimestamp - keyTs;
+        if (age < 0 || age > maxAge90k) {
             return false;
         }
         for (long i = keyframeStart; i < video.next; i++) {
@@ -343,9 +356,10 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
             return;
         }
         RtpTrack track = nack.mediaSsrc() == audio.ssrc ? audio : video;
+        long now = System.nanoTime();
         nack.forEachLost(seq16 -> {
             int slot = track.find(seq16);
-            if (slot >= 0) {
+            if (slot >= 0 && (!track.video || v.mayResend(seq16, now))) {
                 v.retransmit(track, track.slots[slot], track.lengths[slot], batch);
             }
         });

@@ -39,6 +39,13 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
     public volatile int fractionLost;
     public volatile long cumulativeLost;
     public volatile long jitter;
+    /**
+     * Round trip from the latest receiver report that named a sender report of ours (RFC 3550
+     * section 6.4.1), nanoseconds; -1 before one. Written by the session's thread.
+     */
+    public volatile long rttNanos = -1;
+    /** Made at the first NACK: most viewers never need it. Loop thread. */
+    private ResendGuard resendGuard;
     private boolean live;
     /** The viewer's ABR splice when its stream has a ladder, else null. Set before it joins. */
     AbrViewer abr;
@@ -50,6 +57,8 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
     public long packetsSent;
     public long packetsDropped;
     public long retransmissions;
+    /** NACKed packets not resent because they were resent less than a round trip ago ({@link ResendGuard}). */
+    public long resendsSuppressed;
     public long keyframeRequests;
     /** Padding-only packets sent as ABR up-probes. */
     public long paddingPackets;
@@ -152,6 +161,22 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
             audioPackets++;
             audioOctets += length - 12;
         }
+    }
+
+    /**
+     * Whether the video packet numbered {@code seq16} (as this viewer saw it) may be resent now:
+     * not when it was resent less than a round trip ago ({@link ResendGuard}). Counts the refusals.
+     */
+    boolean mayResend(int seq16, long nowNanos) {
+        ResendGuard g = resendGuard;
+        if (g == null) {
+            g = resendGuard = new ResendGuard();
+        }
+        if (g.allow(seq16, nowNanos, rttNanos)) {
+            return true;
+        }
+        resendsSuppressed++;
+        return false;
     }
 
     void retransmit(RtpTrack track, byte[] packet, int length, UdpBatch batch) {

@@ -7,6 +7,7 @@ import dev.cascade.node.webrtc.WebRtcSession;
 import dev.cascade.protocol.ParseException;
 import dev.cascade.protocol.rtcp.Fir;
 import dev.cascade.protocol.rtcp.Nack;
+import dev.cascade.protocol.rtcp.NtpTime;
 import dev.cascade.protocol.rtcp.Pli;
 import dev.cascade.protocol.rtcp.Remb;
 import dev.cascade.protocol.rtcp.Rtcp;
@@ -235,7 +236,14 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
                         node.loop().execute(() -> abr.onRemb(bps));
                     }
                 } else if (p instanceof dev.cascade.protocol.rtcp.ReceiverReport rr) {
+                    int arrival = NtpTime.compact(NtpTime.fromUnixMillis(System.currentTimeMillis()));
                     for (var block : rr.reports()) {
+                        // Our sender reports carry the wall clock (WebRtcViewer.sendReports), so the
+                        // arrival time must too; a block without an LSR gives -1 and is skipped.
+                        long rtt = NtpTime.roundTripNanos(arrival, block.lastSenderReport(), block.delaySinceLastSenderReport());
+                        if (rtt >= 0) {
+                            viewer.rttNanos = rtt;
+                        }
                         if (block.ssrc() == out.ssrc()) {
                             viewer.fractionLost = block.fractionLost();
                             viewer.cumulativeLost = block.cumulativeLost();
