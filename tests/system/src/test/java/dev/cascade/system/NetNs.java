@@ -202,9 +202,19 @@ public final class NetNs implements AutoCloseable {
                 "burst", Long.toString(burstBytes), "latency", latencyMs + "ms");
     }
 
-    /** Removes the limit (the interface's default qdisc again); nothing happens when there is none. */
+    /**
+     * Removes the limit (the interface's default qdisc again); nothing happens when there is none.
+     *
+     * <p>As a link that got better, not one that was cut: the rate goes up first ({@code tc qdisc
+     * change}, which keeps tbf's queue), so what is queued goes out, and only then is the qdisc
+     * deleted. Deleting it at once would drop the queue, up to 200 ms of media, a loss no real link
+     * shows when it improves (the browser saw it as a freeze just as the test began timing the climb).
+     */
     public void lift() throws IOException, InterruptedException {
         if (qdisc().contains("tbf")) {
+            must(tc, "qdisc", "change", "dev", hostInterface, "root", "tbf", "rate", "1gbit",
+                    "burst", "1mb", "latency", DEFAULT_LATENCY_MS + "ms");
+            Thread.sleep(50); // the queue drains at 1 Gbit/s in well under a millisecond
             must(tc, "qdisc", "del", "dev", hostInterface, "root");
         }
     }

@@ -63,11 +63,11 @@ public final class AbrViewer {
     static final long AUDIO_ALLOWANCE_BPS = 80_000;
     /**
      * A start or fall-back replays the cached GOP only when its keyframe is at most this old (90 kHz
-     * ticks, 250 ms), else waits for the next keyframe: see {@link WebRtcStreamOut#replayKeyframe}.
+     * ticks, 100 ms: the keyframe and two or three frames), else waits for the next keyframe: see {@link WebRtcStreamOut#replayKeyframe}.
      * Up to a GOP (1 s from the transcoder) later to the first picture, against a burst of most of a
      * GOP into a link the viewer has not measured yet.
      */
-    static final int MAX_REPLAY_AGE_90K = 90_000 / 4;
+    static final int MAX_REPLAY_AGE_90K = 90_000 / 10;
     /** A viewer whose first variant has not started within this falls back to the source. */
     static final long START_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(2500);
     /** A variant that has sent the viewer nothing for this long has stopped: fall back to the source. */
