@@ -145,9 +145,11 @@ class AbrIT {
         double climbed = (System.nanoTime() - lifted) / 1e9;
         timeline.add("level 1 after " + climbed + " s");
         Files.write(ARTIFACTS.resolve("abr-timeline.txt"), timeline);
-        // The issue asks for 20 s; measured 19-41 s here (docs/abr.md: the browser's estimate, not the
-        // edge, sets the pace). The bound below is what this build meets; the figure is in the timeline.
-        assertThat(climbed).as("reached the top within 60 s of the lift: " + timeline).isLessThanOrEqualTo(60);
+        // The issue asks for 20 s; measured 19.5-23 s here (docs/abr.md: the browser's estimate grows
+        // 8% a second at best, from the ~470 kbps it holds under this limit to the 1.9 Mbps level 1
+        // needs takes 18 s by itself). The bound leaves room for a loaded CI machine; the figure is
+        // in the timeline.
+        assertThat(climbed).as("reached the top within 40 s of the lift: " + timeline).isLessThanOrEqualTo(40);
         JsonNode top = abr(edge);
         assertThat(top.path("reason").asText()).isEqualTo("up_remb_held");
         assertThat(top.path("width").asInt()).isEqualTo(1280);

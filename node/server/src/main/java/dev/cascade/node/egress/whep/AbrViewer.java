@@ -8,6 +8,7 @@ import dev.cascade.node.webrtc.UdpBatch;
 import dev.cascade.protocol.rtcp.Nack;
 import dev.cascade.protocol.rtp.AbsSendTime;
 import java.util.Locale;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  *       receives (libwebrtc's AimdRateControl caps it there), so a viewer on a low variant would
  *       never see an estimate that qualifies it for a higher one. While a higher level is possible,
  *       padding-only packets are sent along the video to bring what the viewer receives up to
- *       what the next level needs; when the estimate falls during a probe, padding stops and the
+ *       what the next level needs, more each second the estimate does not respond; when the estimate
+ *       falls 10% below the probe's best or a packet is NACKed, padding stops and the
  *       next probe waits twice as long ({@code abr.probeMinIntervalMs} to {@code probeMaxIntervalMs}).</li>
  * </ul>
  *
@@ -79,27 +81,25 @@ public final class AbrViewer {
     /** Padding never more than this many times the media it rides along. */
     static final double MAX_PADDING_RATIO = 3.0;
     /**
-     * A probe brings what the viewer receives up to this multiple of its latest estimate. Above 1 on
-     * purpose: libwebrtc grows an estimate by about 8% a second only while what it receives exceeds
-     * the link capacity it last measured (else by a few tens of kbps a second), so a probe has to
-     * show it more than it believes; loss or a falling estimate ends the probe within a second.
+     * A probe begins by bringing what the viewer receives up to this multiple of its latest
+     * estimate (or of what it receives, if that is higher). Above 1 on purpose: libwebrtc grows an
+     * estimate by about 8% a second only while what it receives exceeds the link capacity it last
+     * measured; below that it adds a few kbps a second (AimdRateControl, LinkCapacityEstimator).
      */
     static final double PROBE_LEAD = 1.25;
     /**
-     * A probe also brings what the viewer receives to this multiple of what it received when its
-     * estimate last fell. That rate is where libwebrtc's link capacity estimate sits (it measures
-     * the incoming rate at each overuse); while that capacity is known it grows the estimate only by
-     * a few kbps a second, and it forgets it only once the incoming rate exceeds it by about three
-     * deviations (AimdRateControl, LinkCapacityEstimator). A probe that stays under it after the
-     * link got better crawls for many seconds; one just above it brings back the 8% a second.
+     * Each second of a probe in which the estimate did not grow 3%, the multiple goes up by this,
+     * to at most {@link #PROBE_MAX_LEAD}: the link capacity the browser remembers can sit well above
+     * its estimate (it measured it before the estimate fell), and until the probe exceeds it the
+     * estimate crawls; a probe that stays under it after the link got better crawled for 12 s.
      */
-    static final double PROBE_OVER_LINK = 1.1;
-    /** A fall of the estimate by more than this share is the browser seeing congestion (an overuse). */
-    static final double REMB_FALL = 0.9;
-    /** An estimate under this share of the one a probe began at ends the probe. */
-    static final double PROBE_DROP = 0.85;
-    /** Packets NACKed in one second of probing that mean the padding is too much for the link. */
-    static final int PROBE_LOSS_TOLERANCE = 2;
+    static final double PROBE_LEAD_STEP = 0.25;
+    static final double PROBE_MAX_LEAD = 2.0;
+    /**
+     * An estimate under this share of the best one of the probe ends it: the browser saw the queue
+     * grow (an overuse: libwebrtc then sets its estimate to 0.85 x what it receives).
+     */
+    static final double PROBE_FALL = 0.9;
     /**
      * A probe whose estimate has not grown by 3% for this long is given up: the estimate grows
      * about 8% a second while there is room (libwebrtc's multiplicative increase), so this is a link
@@ -136,7 +136,8 @@ public final class AbrViewer {
     private double paddingRatio;
     private double paddingCredit;
     private long probeStartedMs;
-    private long probeRembAtStart;
+    /** The estimate at the probe's previous tick: growth under 3% a second raises {@link #probeLead}. */
+    private long probeTickRemb;
     private long probeBestRemb;
     private long probeImprovedMs;
     private long nextProbeMs;
@@ -144,13 +145,9 @@ public final class AbrViewer {
     private long lastOctets;
     private long lastTickNanos;
     private long mediaBps;
-    private long lastRetransmissions;
     private long videoBps;
-    /** What the viewer received (media and padding) over the latest second. */
-    private long receivedBps;
-    private long lastPaddingPackets;
-    /** What it received when its estimate last fell ({@link #PROBE_OVER_LINK}), 0 before. */
-    private long congestedBps;
+    /** The probe's multiple of the estimate now ({@link #PROBE_LEAD} to {@link #PROBE_MAX_LEAD}). */
+    private double probeLead;
     private long videoOctets;
     private long lastVideoOctets;
     /** Video bytes sent when the current frame began: a frame end pads in proportion to the frame. */
@@ -271,6 +268,11 @@ public final class AbrViewer {
     /** A NACK for the spliced track: resend what each named number carried, stamped as it was. */
     void retransmit(Nack nack) {
         long now = System.nanoTime();
+        if (probing()) {
+            // Loss while probing: the padding filled the link's queue. Stop at once, before the
+            // estimate says so (it lags), so that the resends find room.
+            probeFailed(TimeUnit.NANOSECONDS.toMillis(now));
+        }
         nack.forEachLost(seq16 -> {
             int at = sent.find(seq16);
             if (at < 0 || !viewer.mayResend(seq16, now)) {
@@ -307,17 +309,13 @@ public final class AbrViewer {
     void onRemb(long bps) {
         long nowMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
         int before = chooser.targetLevel();
-        long previous = chooser.lastRembBps();
-        if (previous > 0 && bps < previous * REMB_FALL) {
-            congestedBps = receivedBps;
-        }
         int target = chooser.onRemb(bps, nowMs);
         if (probing() && bps > probeBestRemb * 1.03) {
             probeBestRemb = bps;
             probeImprovedMs = nowMs;
         }
-        if (probing() && bps < probeRembAtStart * PROBE_DROP) {
-            probeFailed(nowMs); // the link pushed back: the estimate fell below where the probe began
+        if (probing() && bps < probeBestRemb * PROBE_FALL) {
+            probeFailed(nowMs); // the link pushed back: the browser saw its queue grow
         }
         if (target != before) {
             reason = chooser.reason().name().toLowerCase(Locale.ROOT);
@@ -417,9 +415,6 @@ public final class AbrViewer {
         lastOctets = octets;
         videoBps = (long) ((videoOctets - lastVideoOctets) * 8 / seconds);
         lastVideoOctets = videoOctets;
-        long padding = viewer.paddingPackets;
-        receivedBps = mediaBps + (long) ((padding - lastPaddingPackets) * PADDING_SIZE * 8 / seconds);
-        lastPaddingPackets = padding;
         lastTickNanos = nowNanos;
         probe(nowMs);
     }
@@ -432,37 +427,33 @@ public final class AbrViewer {
             stopProbe();
             return;
         }
-        long nacked = viewer.retransmissions;
-        long newlyNacked = nacked - lastRetransmissions;
-        lastRetransmissions = nacked;
+        long remb = chooser.lastRembBps();
         if (probing()) {
-            // Loss while probing: the padding filled the link. Give up before the estimate has to
-            // say so (it lags, and a loss-driven drop takes the current variant down with it).
-            long remb = chooser.lastRembBps();
             if (remb > probeBestRemb * 1.03) {
                 probeBestRemb = remb;
                 probeImprovedMs = nowMs;
-            }
-            // Loss, or an estimate that stopped growing while it still does not qualify (the link is
-            // full at about this rate): padding only costs the viewer now.
-            if (newlyNacked > PROBE_LOSS_TOLERANCE || nowMs - probeImprovedMs > PROBE_STALL_MS) {
+            } else if (nowMs - probeImprovedMs > PROBE_STALL_MS) {
+                // The estimate stopped growing at a rate that still does not qualify, padding
+                // included: the link is full at about this rate, padding only costs the viewer now.
                 probeFailed(nowMs);
                 return;
+            }
+            if (remb < probeTickRemb * 1.03) {
+                probeLead = Math.min(PROBE_MAX_LEAD, probeLead + PROBE_LEAD_STEP); // crawling: show it more
             }
         } else if (nowMs - nextProbeMs < 0) {
             return;
         } else {
             probeStartedMs = nowMs;
-            probeRembAtStart = chooser.lastRembBps();
-            probeBestRemb = probeRembAtStart;
+            probeBestRemb = remb;
             probeImprovedMs = nowMs;
+            probeLead = PROBE_LEAD;
         }
-        // A step above the estimate (PROBE_LEAD), never above what the next level needs.
-        // Above the estimate or what the viewer receives now, whichever is higher: after congestion the
-        // estimate can sit below the media rate, where padding at 1.25 x the estimate would add nothing.
-        // And above the rate of the last congestion (PROBE_OVER_LINK), or the browser keeps crawling.
-        double needed = Math.min(wireBps[target - 2] * ladder.policy().upHeadroom(),
-                Math.max(Math.max(chooser.lastRembBps(), mediaBps) * PROBE_LEAD, congestedBps * PROBE_OVER_LINK));
+        probeTickRemb = remb;
+        // A step above the estimate, or above what the viewer receives now if that is higher (after
+        // congestion the estimate can sit below the media rate, where a multiple of it would add
+        // nothing); never above what the next level needs.
+        double needed = Math.min(wireBps[target - 2] * ladder.policy().upHeadroom(), Math.max(remb, mediaBps) * probeLead);
         // What the viewer receives is its media (video and audio) plus the padding, which rides on
         // the video: so much padding per video byte that the sum reaches what the estimate needs.
         paddingRatio = videoBps <= 0 || mediaBps >= needed ? 0
@@ -494,7 +485,8 @@ public final class AbrViewer {
 
     private void probeFailed(long nowMs) {
         stopProbe();
-        nextProbeMs = nowMs + probeBackoffMs;
+        // +-25%: viewers that joined together (a start of an event) do not probe in step.
+        nextProbeMs = nowMs + (long) (probeBackoffMs * ThreadLocalRandom.current().nextDouble(0.75, 1.25));
         probeBackoffMs = Math.min(probeMaxMs, probeBackoffMs * 2);
     }
 
