@@ -88,7 +88,7 @@ public final class AbrViewer {
      */
     static final double PROBE_LEAD = 1.25;
     /**
-     * Each second of a probe in which the estimate did not grow 3%, the multiple goes up by this,
+     * Each second of a probe in which the estimate grew, but by less than 3%, the multiple goes up by this,
      * to at most {@link #PROBE_MAX_LEAD}: the link capacity the browser remembers can sit well above
      * its estimate (it measured it before the estimate fell), and until the probe exceeds it the
      * estimate crawls; a probe that stays under it after the link got better crawled for 12 s.
@@ -438,8 +438,10 @@ public final class AbrViewer {
                 probeFailed(nowMs);
                 return;
             }
-            if (remb < probeTickRemb * 1.03) {
-                probeLead = Math.min(PROBE_MAX_LEAD, probeLead + PROBE_LEAD_STEP); // crawling: show it more
+            if (remb > probeTickRemb && remb < probeTickRemb * 1.03) {
+                // Crawling (libwebrtc's additive mode): show it more. An estimate that does not move
+                // at all is held or capped, and more padding would only cost the edge.
+                probeLead = Math.min(PROBE_MAX_LEAD, probeLead + PROBE_LEAD_STEP);
             }
         } else if (nowMs - nextProbeMs < 0) {
             return;
