@@ -11,14 +11,12 @@ import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -77,8 +75,8 @@ public final class AutoscaleBench {
     private final long heartbeatMs;
     private final double leadSafety;
     private final double goalSeconds;
-    private final String adminKey = secret("bak_");
-    private final String joinToken = secret("bjt_");
+    private final String adminKey = ManagerMember.secret("bak_");
+    private final String joinToken = ManagerMember.secret("bjt_");
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final long t0Nanos = System.nanoTime();
@@ -182,7 +180,7 @@ public final class AutoscaleBench {
         Files.createDirectories(work);
         tfWork = work.resolve("terraform");
         killStaleNodes(tfWork);
-        deleteTree(tfWork);
+        Builds.deleteTree(tfWork);
         Files.createDirectories(tfWork);
 
         Map<String, Object> setup = new LinkedHashMap<>();
@@ -875,8 +873,8 @@ public final class AutoscaleBench {
         Path snap = work == null ? null : work.resolve("manager-classpath");
         try {
             if (snap != null) {
-                deleteTree(snap);
-                deleteTree(work.resolve("node-classpath"));
+                Builds.deleteTree(snap);
+                Builds.deleteTree(work.resolve("node-classpath"));
             }
         } catch (IOException e) {
             // scratch space
@@ -1085,59 +1083,11 @@ public final class AutoscaleBench {
 
     /** Copies a build's classes/ and lib/ aside, so a build running meanwhile cannot swap them under the processes. */
     private String snapshot(String buildDir, String name, Map<String, Object> builds, String key) throws IOException {
-        Path build = Bench.root().resolve(buildDir);
-        Path classes = build.resolve("classes");
-        Path lib = build.resolve("lib");
-        if (!Files.isDirectory(classes) || !Files.isDirectory(lib)) {
-            throw new IllegalStateException(buildDir + " not built: classes/ or lib/ missing (mvn -DskipTests package)");
-        }
-        Path snap = work.resolve(name);
-        deleteTree(snap);
-        copyTree(classes, snap.resolve("classes"));
-        copyTree(lib, snap.resolve("lib"));
         Map<String, Object> b = new LinkedHashMap<>();
-        b.put("path", build.toString());
-        b.put("classesSha256", treeHash(snap.resolve("classes")));
+        String classpath = Builds.snapshot(buildDir, work.resolve(name), b);
         builds.put(key, b);
-        say("%s from %s (classes %s), copied aside", key, build, b.get("classesSha256"));
-        return snap.resolve("classes") + ":" + snap.resolve("lib") + "/*";
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (var paths = Files.walk(from)) {
-            for (Path p : paths.toList()) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    private static String treeHash(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-            for (Path p : paths.filter(Files::isRegularFile).sorted().toList()) {
-                md.update(dir.relativize(p).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                md.update(Files.readAllBytes(p));
-            }
-            return HexFormat.of().formatHex(md.digest()).substring(0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        say("%s from %s (classes %s), copied aside", key, b.get("path"), b.get("classesSha256"));
+        return classpath;
     }
 
     // ---------------------------------------------------------------- results
@@ -1513,11 +1463,5 @@ public final class AutoscaleBench {
     static double round(double v, int digits) {
         double f = Math.pow(10, digits);
         return Math.round(v * f) / f;
-    }
-
-    private static String secret(String prefix) {
-        byte[] b = new byte[16];
-        new SecureRandom().nextBytes(b);
-        return prefix + HexFormat.of().formatHex(b);
     }
 }

@@ -48,17 +48,23 @@ final class CascadeNode implements AutoCloseable {
     /** @param prefix words before {@code java} (e.g. {@code taskset -c 1} to pin the node to a CPU) */
     static CascadeNode start(String role, int upstreamSrtPort, String tag, List<String> extraSets, List<String> prefix)
             throws IOException {
-        Path root = Bench.root();
-        Path classes = root.resolve("node/server/target/classes");
+        Path classes = Bench.root().resolve("node/server/target/classes");
         if (!Files.isDirectory(classes)) {
             throw new IllegalStateException("node not built: " + classes + " missing (run mvn -DskipTests package)");
         }
+        return start(classes + ":" + Bench.root().resolve("node/server/target/lib") + "/*", role, upstreamSrtPort, tag,
+                extraSets, prefix);
+    }
+
+    /** The same from another build of the node ({@code classpath}: e.g. a copy from {@link Builds#snapshot}). */
+    static CascadeNode start(String classpath, String role, int upstreamSrtPort, String tag, List<String> extraSets,
+                             List<String> prefix) throws IOException {
         int srt = Ports.free();
         int http = Ports.free();
         List<String> cmd = new ArrayList<>(prefix);
         cmd.addAll(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classes + ":" + root.resolve("node/server/target/lib") + "/*",
+                "-cp", classpath,
                 "dev.cascade.node.Main", "--role", role,
                 "--set", "srt.port=" + srt, "--set", "srt.bindAddress=127.0.0.1",
                 "--set", "http.port=" + http, "--set", "http.bindAddress=127.0.0.1",

@@ -1,9 +1,6 @@
 package dev.cascade.bench;
 
-import dev.cascade.client.WebRtcPeer;
-import dev.cascade.client.WhepSignaling;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -11,19 +8,15 @@ import java.util.List;
  * Cascade under viewer load: an origin (on the viewers' CPUs) publishing the file over SRT, and
  * one edge pinned to the server CPU that pulls it and serves WHEP. Only the edge is measured.
  */
-final class CascadeTarget implements ViewersBench.Target {
+final class CascadeTarget extends EdgeTarget {
     private static final String KEY = "live/load";
     private final CascadeNode origin;
-    private final CascadeNode edge;
     private final Process publisher;
-    private final WhepSignaling whep = new WhepSignaling();
-    private final URI endpoint;
 
     private CascadeTarget(CascadeNode origin, CascadeNode edge, Process publisher) {
+        super(edge, KEY);
         this.origin = origin;
-        this.edge = edge;
         this.publisher = publisher;
-        this.endpoint = URI.create("http://127.0.0.1:" + edge.httpPort + "/whep/" + KEY);
     }
 
     static CascadeTarget start(Path media, int serverCpu) throws IOException {
@@ -65,17 +58,6 @@ final class CascadeTarget implements ViewersBench.Target {
     @Override
     public String name() {
         return "cascade";
-    }
-
-    @Override
-    public long serverPid() {
-        return edge.pid();
-    }
-
-    @Override
-    public void connect(WebRtcPeer peer) throws Exception {
-        WhepSignaling.Session s = whep.offer(endpoint, peer.offer(true));
-        peer.connect(s.answer(), 15_000);
     }
 
     @Override

@@ -92,14 +92,30 @@ final class ManagerMember implements AutoCloseable {
         throw new IllegalStateException(name + " not healthy in 90 s; log " + log + ":\n" + tail());
     }
 
+    /** A random join token or admin key for one run ({@code prefix} + 32 hex digits). */
+    static String secret(String prefix) {
+        byte[] b = new byte[16];
+        new java.security.SecureRandom().nextBytes(b);
+        return prefix + java.util.HexFormat.of().formatHex(b);
+    }
+
     String base() {
         return "http://127.0.0.1:" + httpPort;
     }
 
     HttpResponse<String> get(String path, String bearer) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30));
+        return send("GET", path, bearer, null);
+    }
+
+    /** One call; {@code body} (JSON) may be null. */
+    HttpResponse<String> send(String method, String path, String bearer, String body) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (bearer != null) {
             b.header("authorization", "Bearer " + bearer);
+        }
+        if (body != null) {
+            b.header("content-type", "application/json");
         }
         try {
             return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());

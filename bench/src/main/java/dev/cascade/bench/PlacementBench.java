@@ -10,14 +10,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -107,8 +103,8 @@ public final class PlacementBench {
     private final int nodeCount;
     private final int streamCount;
     private final int regions;
-    private final String joinToken = secret("bjt_");
-    private final String adminKey = secret("bak_");
+    private final String joinToken = ManagerMember.secret("bjt_");
+    private final String adminKey = ManagerMember.secret("bak_");
     private final List<ManagerMember> members = new ArrayList<>();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).executor(Executors.newFixedThreadPool(4, r -> {
@@ -322,23 +318,10 @@ public final class PlacementBench {
 
     /** Copies the stream manager's classes and libraries aside, so a build running meanwhile cannot swap them. */
     private String snapshotClasspath() throws IOException {
-        Path build = Bench.root().resolve(o.get("manager-build"));
-        Path classes = build.resolve("classes");
-        Path lib = build.resolve("lib");
-        if (!Files.isDirectory(classes) || !Files.isDirectory(lib)) {
-            throw new IllegalStateException("stream manager not built: " + classes + " or " + lib
-                    + " missing (mvn -DskipTests package -pl stream-manager -am)");
-        }
-        Path snap = work.resolve("manager-classpath");
-        deleteTree(snap);
-        copyTree(classes, snap.resolve("classes"));
-        copyTree(lib, snap.resolve("lib"));
-        managerBuild.put("path", build.toString());
-        managerBuild.put("classesSha256", treeHash(snap.resolve("classes")));
-        managerBuild.put("newestClassFile", newest(classes));
-        Bench.log("stream manager from %s (classes %s, newest file %s)", build, managerBuild.get("classesSha256"),
-                managerBuild.get("newestClassFile"));
-        return snap.resolve("classes") + ":" + snap.resolve("lib") + "/*";
+        String classpath = Builds.snapshot(o.get("manager-build"), work.resolve("manager-classpath"), managerBuild);
+        Bench.log("stream manager from %s (classes %s, newest file %s)", managerBuild.get("path"),
+                managerBuild.get("classesSha256"), managerBuild.get("newestClassFile"));
+        return classpath;
     }
 
     private void startMembers(String classpath, Map<String, Object> setup) throws IOException {
@@ -417,7 +400,7 @@ public final class PlacementBench {
         members.clear();
         if (work != null) {
             try {
-                deleteTree(work.resolve("manager-classpath"));
+                Builds.deleteTree(work.resolve("manager-classpath"));
             } catch (IOException e) {
                 // scratch space; git ignores it
             }
@@ -1310,12 +1293,6 @@ public final class PlacementBench {
 
     // ---------------------------------------------------------------- small helpers
 
-    private static String secret(String prefix) {
-        byte[] b = new byte[24];
-        new SecureRandom().nextBytes(b);
-        return prefix + Base64.getUrlEncoder().withoutPadding().encodeToString(b);
-    }
-
     private static void requireTool(String tool, String install) {
         if (Bench.run(5, "sh", "-c", "command -v " + tool).isEmpty()) {
             throw new IllegalStateException(tool + " not found (" + install + "; bench/run installs it)");
@@ -1345,55 +1322,5 @@ public final class PlacementBench {
 
     static double round3(double v) {
         return Math.round(v * 1000) / 1000.0;
-    }
-
-    /** SHA-256 over every file's relative path and content, in path order (first 12 hex digits). */
-    private static String treeHash(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
-            for (Path p : paths.filter(Files::isRegularFile).sorted().toList()) {
-                md.update(dir.relativize(p).toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-                md.update(Files.readAllBytes(p));
-            }
-            return java.util.HexFormat.of().formatHex(md.digest()).substring(0, 12);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static String newest(Path dir) throws IOException {
-        try (var paths = Files.walk(dir)) {
-            return paths.filter(Files::isRegularFile).map(p -> {
-                try {
-                    return Files.getLastModifiedTime(p).toInstant();
-                } catch (IOException e) {
-                    return Instant.EPOCH;
-                }
-            }).max(Comparator.naturalOrder()).map(Instant::toString).orElse("none");
-        }
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (var paths = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) paths::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
