@@ -177,6 +177,9 @@ class ManagerIT {
                 && manager.lastHeartbeat.keySet().containsAll(manager.order));
         assertThat(manager.order).containsExactly(id(origin), id(relayA), id(relayB), id(edge));
 
+        // The node takes its state from the answer to its heartbeat, a moment after the manager saw it.
+        Await.until("the edge told it is INSERVICE", 10, () ->
+                "INSERVICE".equals(json(edge, "/healthz").path("manager").path("nodeState").asText()));
         JsonNode health = json(edge, "/healthz");
         assertThat(health.get("status").asText()).isEqualTo("ok");
         JsonNode m = health.get("manager");
