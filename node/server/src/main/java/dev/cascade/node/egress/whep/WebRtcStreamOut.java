@@ -67,6 +67,18 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
      */
     long lastPts = Long.MIN_VALUE;
     long lastPtsWallNanos;
+    /**
+     * A keyframe that comes within this of the output's first video is not where an ABR splice may
+     * begin. A new output is a pull that has just started, and the node it pulls from sends its
+     * cached GOP first (GopCache), all at once: a splice that began on that keyframe would pass the
+     * whole burst to its viewer, up to a GOP of media into a link the viewer may barely have (in
+     * the clean-clone AbrIT run, 28 packets lost and 4 freezes as the limited viewer started, and
+     * the same burst at each up-switch to a level not yet pulled). The next keyframe comes live.
+     */
+    static final long CATCH_UP_NANOS = 500_000_000L;
+    /** When the first video packet was made ({@link System#nanoTime}), 0 before. */
+    private long firstVideoNanos;
+
     /** Extended sequence number of the first packet of the latest keyframe, or -1. */
     private long keyframeStart = -1;
     private int videoPid = -1;
@@ -211,6 +223,10 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
         int timestamp = (int) pts; // 90 kHz both in TS and in RTP video (RFC 6184 section 5.1)
         long now = System.nanoTime();
         int sendTime = AbsSendTime.fromNanos(now);
+        if (firstVideoNanos == 0) {
+            firstVideoNanos = now;
+        }
+        boolean splicePoint = keyframe && now - firstVideoNanos >= CATCH_UP_NANOS;
         packetizer.begin(nalScratch);
         boolean first = true;
         while (packetizer.hasNext()) {
@@ -221,7 +237,7 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
                     .beginPayload();
             packetizer.writeNext(out);
             int slot = video.commit(writer.finish(), timestamp, now);
-            sendToLive(video, slot, keyframe && first);
+            sendToLive(video, slot, splicePoint && first);
             first = false;
         }
         if (keyframe) {
@@ -259,7 +275,7 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
         }
     }
 
-    /** @param keyframeStart the packet is the first of a keyframe (where an ABR splice may begin) */
+    /** @param keyframeStart the packet is the first of a keyframe where an ABR splice may begin */
     private void sendToLive(RtpTrack track, int slot, boolean keyframeStart) {
         for (int i = 0, n = viewers.size(); i < n; i++) {
             WebRtcViewer v = viewers.get(i);
