@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 class AbrIT {
     static final Path ARTIFACTS = Path.of(System.getProperty("cascade.artifacts"));
     static final ObjectMapper JSON = new ObjectMapper();
-    static final String STREAM = "live/abr";
+    static final String STREAM = TranscoderIT.STREAM;
     /**
      * The ladder and policy under test. The up-delay and headroom are shortened from the defaults
      * (4 s, 1.2; 1.15 is the least headroom that cannot flap against the 0.9 down threshold): a
@@ -103,8 +103,7 @@ class AbrIT {
                 manager.http.get("/streams/" + STREAM, ManagerProcess.ADMIN_KEY).json().path("live").asBoolean());
         var put = manager.http.put("/streams/" + STREAM + "/provision", ManagerProcess.ADMIN_KEY, PROVISION);
         assertThat(put.status()).as(put.body()).isEqualTo(200);
-        Await.until("the origin has the ladder live", 90, () -> "LIVE".equals(origin.streamState(STREAM + "_1"))
-                && "LIVE".equals(origin.streamState(STREAM + "_2")) && "LIVE".equals(origin.streamState(STREAM + "_3")));
+        TranscoderIT.awaitVariantsLive(origin, 90); // the same stream name
 
         // 1. Limited from the start.
         ns.limit(800);
@@ -202,12 +201,9 @@ class AbrIT {
 
     private long transcoderPid() throws IOException {
         for (NodeProcess n : nodes) {
-            if ("transcoder".equals(n.role)) {
-                for (JsonNode j : JSON.readTree(n.get("/api/v1/transcodes").body()).path("transcodes")) {
-                    if (STREAM.equals(j.path("stream").asText())) {
-                        return j.path("pid").asLong();
-                    }
-                }
+            JsonNode job = "transcoder".equals(n.role) ? TranscoderIT.job(n) : null;
+            if (job != null) {
+                return job.path("pid").asLong();
             }
         }
         throw new AssertionError("no transcode job for " + STREAM);

@@ -171,8 +171,8 @@ class TranscoderIT {
         return n;
     }
 
-    /** The transcoder's job for the stream ({@code GET /api/v1/transcodes}), or null. */
-    private static JsonNode job(NodeProcess transcoder) throws IOException {
+    /** The transcoder's job for {@link #STREAM} ({@code GET /api/v1/transcodes}), or null. Also AbrIT's. */
+    static JsonNode job(NodeProcess transcoder) throws IOException {
         for (JsonNode j : JSON.readTree(transcoder.get("/api/v1/transcodes").body()).path("transcodes")) {
             if (STREAM.equals(j.path("stream").asText())) {
                 return j;
@@ -181,7 +181,8 @@ class TranscoderIT {
         return null;
     }
 
-    private static void awaitVariantsLive(NodeProcess origin, int seconds) throws Exception {
+    /** The origin has all three variants of {@link #STREAM} live. Also AbrIT's. */
+    static void awaitVariantsLive(NodeProcess origin, int seconds) throws Exception {
         Await.until("the origin has " + STREAM + "_1.._3 live", seconds, () -> "LIVE".equals(origin.streamState(STREAM + "_1"))
                 && "LIVE".equals(origin.streamState(STREAM + "_2")) && "LIVE".equals(origin.streamState(STREAM + "_3")));
     }

@@ -1,14 +1,14 @@
 package dev.cascade.node.it;
 
 /** Polls a condition until it holds or a generous deadline passes (never a fixed sleep as an assertion). */
-final class Await {
-    interface Condition {
+public final class Await {
+    public interface Condition {
         boolean holds() throws Exception;
     }
 
     private Await() {}
 
-    static void until(String what, int seconds, Condition c) throws Exception {
+    public static void until(String what, int seconds, Condition c) throws Exception {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         Exception last = null;
         while (System.nanoTime() < deadline) {

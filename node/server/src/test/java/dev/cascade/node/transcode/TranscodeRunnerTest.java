@@ -2,17 +2,16 @@ package dev.cascade.node.transcode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cascade.node.it.Await;
 import dev.cascade.transcoder.FfmpegSupervisor;
 import dev.cascade.transcoder.Ladder;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,7 +63,7 @@ class TranscodeRunnerTest {
     void jobsFollowTheAnswersAndTheLimitHolds() throws Exception {
         TranscodeRunner r = runner(2);
         r.reconcile(List.of(job("live/a", TWO), job("live/b", TWO), job("live/c", TWO)));
-        await("a and b up", () -> r.job("live/a") != null && r.job("live/a").up() && r.job("live/b") != null && r.job("live/b").up());
+        Await.until("a and b up", 20, () -> r.job("live/a") != null && r.job("live/a").up() && r.job("live/b") != null && r.job("live/b").up());
         assertThat(r.job("live/c")).as("past transcoder.maxJobs").isNull();
         assertThat(registry.scrape()).contains("cascade_transcoder_jobs_refused_total 1.0", "cascade_transcoder_jobs 2.0",
                 "cascade_transcoder_speed{stream=\"live/a\"} 1.01", "cascade_transcoder_up{stream=\"live/b\"} 1.0");
@@ -79,7 +78,7 @@ class TranscodeRunnerTest {
         assertThat(r.job("live/a").pid()).isEqualTo(pidA);
         r.reconcile(List.of(job("live/a", TWO), job("live/b", TWO.subList(1, 2).stream()
                 .map(l -> new Ladder.Level(1, l.width(), l.height(), l.bitrateKbps(), l.fps())).toList())));
-        await("b restarted with its new ladder", () -> r.job("live/b").up() && r.job("live/b").pid() != pidB);
+        Await.until("b restarted with its new ladder", 20, () -> r.job("live/b").up() && r.job("live/b").pid() != pidB);
         assertThat(ProcessHandle.of(pidB).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(r.job("live/b").job().ladder()).hasSize(1);
 
@@ -87,7 +86,7 @@ class TranscodeRunnerTest {
         long pidA2 = r.job("live/a").pid();
         r.reconcile(List.of(job("live/b", r.job("live/b").job().ladder())));
         assertThat(r.job("live/a")).isNull();
-        await("a's process ended", () -> !ProcessHandle.of(pidA2).map(ProcessHandle::isAlive).orElse(false));
+        Await.until("a's process ended", 20, () -> !ProcessHandle.of(pidA2).map(ProcessHandle::isAlive).orElse(false));
         assertThat(registry.scrape()).doesNotContain("stream=\"live/a\"");
     }
 
@@ -96,10 +95,10 @@ class TranscodeRunnerTest {
         Files.createFile(dir.resolve("fail-once"));
         TranscodeRunner r = runner(4);
         r.reconcile(List.of(job("live/a", TWO)));
-        await("up", () -> r.job("live/a") != null && r.job("live/a").up());
+        Await.until("up", 20, () -> r.job("live/a") != null && r.job("live/a").up());
         long pid = r.job("live/a").pid();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
-        await("up again in a third process", () -> r.job("live/a").up() && r.job("live/a").pid() != pid
+        Await.until("up again in a third process", 20, () -> r.job("live/a").up() && r.job("live/a").pid() != pid
                 && launchedRuns() >= 3);
         RunningJob j = r.job("live/a");
         assertThat(j.restarts()).isEqualTo(1);
@@ -116,7 +115,7 @@ class TranscodeRunnerTest {
         TranscodeRunner r = runner(4);
         TranscoderReporter reporter = new TranscoderReporter(r);
         r.reconcile(List.of(job("live/a", TWO)));
-        await("up", () -> r.job("live/a") != null && r.job("live/a").up());
+        Await.until("up", 20, () -> r.job("live/a") != null && r.job("live/a").up());
         dev.cascade.node.manager.NodeReport report = reporter.sample();
         assertThat(report.streamCount()).isEqualTo(1);
         assertThat(report.publishers()).as("two variants published").isEqualTo(2);
@@ -132,16 +131,5 @@ class TranscodeRunnerTest {
         } catch (Exception e) {
             return 0;
         }
-    }
-
-    private static void await(String what, BooleanSupplier c) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (c.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("timed out waiting until " + what);
     }
 }

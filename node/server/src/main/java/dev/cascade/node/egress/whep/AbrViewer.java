@@ -7,6 +7,7 @@ import dev.cascade.node.egress.whep.abr.VariantChooser;
 import dev.cascade.node.webrtc.UdpBatch;
 import dev.cascade.protocol.rtcp.Nack;
 import dev.cascade.protocol.rtp.AbsSendTime;
+import dev.cascade.protocol.rtp.RtpPacket;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -234,8 +235,8 @@ public final class AbrViewer {
         }
         RtpTrack track = out.video;
         byte[] p = track.slots[slot];
-        int seq = ((p[2] & 0xFF) << 8) | (p[3] & 0xFF);
-        int ts = ((p[4] & 0xFF) << 24) | ((p[5] & 0xFF) << 16) | ((p[6] & 0xFF) << 8) | (p[7] & 0xFF);
+        int seq = RtpPacket.sequenceNumber(track.buffers[slot], 0);
+        int ts = RtpPacket.timestamp(track.buffers[slot], 0);
         Splicer.Rewritten rw = rewritten;
         if (!splicer.onPacket(level, seq, ts, keyframeStart, rw)) {
             return;
@@ -267,15 +268,14 @@ public final class AbrViewer {
 
     /** A NACK for the spliced track: resend what each named number carried, stamped as it was. */
     void retransmit(Nack nack) {
-        long now = System.nanoTime();
         if (probing()) {
             // Loss while probing: the padding filled the link's queue. Stop at once, before the
             // estimate says so (it lags), so that the resends find room.
-            probeFailed(TimeUnit.NANOSECONDS.toMillis(now));
+            probeFailed(TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
         }
         nack.forEachLost(seq16 -> {
             int at = sent.find(seq16);
-            if (at < 0 || !viewer.mayResend(seq16, now)) {
+            if (at < 0) {
                 return;
             }
             int level = sent.level(at);

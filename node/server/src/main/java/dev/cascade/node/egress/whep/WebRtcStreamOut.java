@@ -11,6 +11,7 @@ import dev.cascade.protocol.mpegts.StreamType;
 import dev.cascade.protocol.opus.OpusRtp;
 import dev.cascade.protocol.opus.OpusTs;
 import dev.cascade.protocol.rtp.AbsSendTime;
+import dev.cascade.protocol.rtp.RtpPacket;
 import dev.cascade.protocol.rtp.RtpWriter;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -311,9 +312,7 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
         if (keyframeStart < 0 || !video.holds(keyframeStart)) {
             return false;
         }
-        byte[] k = video.slots[video.slot(keyframeStart)];
-        int keyTs = ((k[4] & 0xFF) << 24) | ((k[5] & 0xFF) << 16) | ((k[6] & 0xFF) << 8) | (k[7] & 0xFF);
-        int age = video.lastTimestamp - keyTs;
+        int age = video.lastTimestamp - RtpPacket.timestamp(video.buffers[video.slot(keyframeStart)], 0);
         if (age < 0 || age > maxAge90k) {
             return false;
         }
@@ -372,11 +371,10 @@ public final class WebRtcStreamOut extends DemuxingSubscription {
             return;
         }
         RtpTrack track = nack.mediaSsrc() == audio.ssrc ? audio : video;
-        long now = System.nanoTime();
         nack.forEachLost(seq16 -> {
             int slot = track.find(seq16);
-            if (slot >= 0 && (!track.video || v.mayResend(seq16, now))) {
-                v.retransmit(track, track.slots[slot], track.lengths[slot], batch);
+            if (slot >= 0) {
+                v.retransmit(track, slot, batch);
             }
         });
         batch.flush();

@@ -5,6 +5,7 @@ import dev.cascade.webrtc.SrtpSender;
 import dev.cascade.webrtc.SrtpSession;
 import dev.cascade.node.webrtc.UdpBatch;
 import dev.cascade.node.webrtc.WebRtcSession;
+import dev.cascade.protocol.rtp.RtpPacket;
 import java.security.GeneralSecurityException;
 
 /**
@@ -167,27 +168,36 @@ public final class WebRtcViewer implements UdpBatch.DropListener {
      * Whether the video packet numbered {@code seq16} (as this viewer saw it) may be resent now:
      * not when it was resent less than a round trip ago ({@link ResendGuard}). Counts the refusals.
      */
-    boolean mayResend(int seq16, long nowNanos) {
+    private boolean mayResend(int seq16) {
         ResendGuard g = resendGuard;
         if (g == null) {
             g = resendGuard = new ResendGuard();
         }
-        if (g.allow(seq16, nowNanos, rttNanos)) {
+        if (g.allow(seq16, System.nanoTime(), rttNanos)) {
             return true;
         }
         resendsSuppressed++;
         return false;
     }
 
-    void retransmit(RtpTrack track, byte[] packet, int length, UdpBatch batch) {
-        counted(RETRANSMISSION, length, transmit(track, packet, length, batch, RETRANSMISSION));
+    /** Resends the packet in {@code slot} of the stream's track, as a NACK asked; video at most once per round trip. */
+    void retransmit(RtpTrack track, int slot, UdpBatch batch) {
+        if (track.video && !mayResend(RtpPacket.sequenceNumber(track.buffers[slot], 0))) {
+            return;
+        }
+        int length = track.lengths[slot];
+        counted(RETRANSMISSION, length, transmit(track, track.slots[slot], length, batch, RETRANSMISSION));
     }
 
     /**
      * Queues a video packet of one of the ladder's variants (or the source) under the splice's
-     * sequence number, timestamp and SSRC ({@link dev.cascade.node.egress.whep.abr.Splicer}).
+     * sequence number, timestamp and SSRC ({@link dev.cascade.node.egress.whep.abr.Splicer}); a
+     * retransmission at most once per round trip for each number.
      */
     void sendSpliced(RtpTrack track, int slot, int seq, int timestamp, int ssrc, UdpBatch batch, boolean retransmission) {
+        if (retransmission && !mayResend(seq)) {
+            return;
+        }
         byte[] to = session.mediaSockaddr();
         int length = track.lengths[slot];
         int tag = retransmission ? RETRANSMISSION : VIDEO;
