@@ -29,11 +29,12 @@ import java.util.concurrent.TimeUnit;
  *   <li>Each REMB goes to the chooser; a new target is armed on the splice, which switches at the
  *       target's next keyframe. The variants share a keyframe grid (the transcoder forces it), so a
  *       switch waits at most one GOP; nothing can ask the transcoder for an earlier one.</li>
- *   <li>Up-probes: a browser's receive-side estimate grows to only about 1.5 times what it
+ *   <li>Up-probes: a browser's receive-side estimate grows to only about 1.5 times the video it
  *       receives (libwebrtc's AimdRateControl caps it there), so a viewer on a low variant would
- *       never see an estimate that qualifies it for a higher one. While a higher level is possible,
- *       padding-only packets are sent along the video to bring what the viewer receives up to
- *       what the next level needs, more each second the estimate does not respond; when the estimate
+ *       never see an estimate that qualifies it for a higher one. While a higher level is possible
+ *       and the estimate nears that cap, padding-only packets are sent between the video's frames
+ *       to bring what it counts up toward what the next level needs, more each second the
+ *       estimate crawls; when the estimate
  *       falls 10% below the probe's best or a packet is NACKed, padding stops and the
  *       next probe waits twice as long ({@code abr.probeMinIntervalMs} to {@code probeMaxIntervalMs}).</li>
  * </ul>
@@ -60,10 +61,6 @@ public final class AbrViewer {
     static final String FALLBACK_SOURCE = "fallback_source";
     static final String LADDER_BACK = "ladder_back";
 
-    /** Packet headers over video payload: (1200 + 60) / 1200. */
-    static final double HEADER_OVERHEAD = 1.05;
-    /** The audio every level carries along: Opus at 64 kbps and its headers. */
-    static final long AUDIO_ALLOWANCE_BPS = 80_000;
     /**
      * A start or fall-back replays the cached GOP only when its keyframe is at most this old (90 kHz
      * ticks, 100 ms: the keyframe and two or three frames), else waits for the next keyframe: see {@link WebRtcStreamOut#replayKeyframe}.
@@ -71,30 +68,61 @@ public final class AbrViewer {
      * GOP into a link the viewer has not measured yet.
      */
     static final int MAX_REPLAY_AGE_90K = 90_000 / 10;
+    /**
+     * The level above the target is pulled ahead of a switch once an estimate reaches this share of
+     * what the chooser needs for it: at 8% a second, about two seconds before the chooser's hold can
+     * begin, which is what a pull through a relay takes to deliver live video ({@link #warm}).
+     */
+    static final double WARM_AT = 0.85;
+    /** ... and let go when an estimate falls under this share. */
+    static final double UNWARM_AT = 0.75;
     /** A viewer whose first variant has not started within this falls back to the source. */
     static final long START_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(2500);
     /** A variant that has sent the viewer nothing for this long has stopped: fall back to the source. */
     static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(1500);
     /** Padding packet size: RTP padding is at most 255 octets (RFC 3550 section 5.1). */
     static final int PADDING_SIZE = 240;
-    /** Padding packets after one frame at most (a keyframe's share would otherwise come as one burst). */
+    /** A frame end pads for at most this long since the previous one (a stream that paused). */
+    static final long MAX_PADDING_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Padding packets after one frame at most. */
     static final int MAX_PADDING_BURST = 24;
-    /** Padding never more than this many times the media it rides along. */
+    /** Padding never more than this many times the video it rides along. */
     static final double MAX_PADDING_RATIO = 3.0;
     /**
-     * A probe begins by bringing what the viewer receives up to this multiple of its latest
-     * estimate (or of what it receives, if that is higher). Above 1 on purpose: libwebrtc grows an
+     * A probe brings the video and padding the viewer receives up to this multiple of its latest
+     * estimate (or of the video, if that is higher). Above 1 on purpose: libwebrtc grows an
      * estimate by about 8% a second only while what it receives exceeds the link capacity it last
      * measured; below that it adds a few kbps a second (AimdRateControl, LinkCapacityEstimator).
      */
-    static final double PROBE_LEAD = 1.25;
+    static final double PROBE_LEAD = 1.1;
     /**
-     * Each second of a probe in which the estimate grew, but by less than 3%, the multiple goes up by this,
+     * A probe begins once the estimate is at least this multiple of the video the viewer receives
+     * (or crawls, {@link #PROBE_CRAWL}), not before: libwebrtc lets its estimate grow on its own up
+     * to 1.5 x the video that arrives (plus 10 kbps), so before that padding adds nothing but
+     * cost; and padding begun under a fresh estimate (the
+     * browser initialises it to the received rate after 5 s) turned one keyframe's queue into an
+     * overuse, after which the estimate crawled at the rate of that moment (470 kbps under an
+     * 800 kbit/s link, against 650 kbps left alone).
+     */
+    static final double PROBE_START = 1.3;
+    /**
+     * ... or once it grew less than this over two seconds (3% a second), whatever its level: an
+     * estimate in libwebrtc's additive mode (after an overuse it remembers the link's capacity)
+     * crawls a few kbps a second below the cap, and only a probe above that capacity ends it.
+     */
+    static final double PROBE_CRAWL = 1.06;
+    /**
+     * Each second of a probe in which the estimate grew, but by less than {@link #PROBE_ESCALATE}, the multiple goes up by this,
      * to at most {@link #PROBE_MAX_LEAD}: the link capacity the browser remembers can sit well above
      * its estimate (it measured it before the estimate fell), and until the probe exceeds it the
      * estimate crawls; a probe that stays under it after the link got better crawled for 12 s.
      */
     static final double PROBE_LEAD_STEP = 0.25;
+    /**
+     * The growth per second under which a probe counts as crawling: libwebrtc's multiplicative mode
+     * is 8% a second; its additive mode a packet per response time, 4-5% a second at 400 kbps.
+     */
+    static final double PROBE_ESCALATE = 1.06;
     static final double PROBE_MAX_LEAD = 2.0;
     /**
      * An estimate under this share of the best one of the probe ends it: the browser saw the queue
@@ -112,8 +140,13 @@ public final class AbrViewer {
     private final WebRtcStreamOut source;
     private final AbrLadder ladder;
     private final VariantChooser chooser;
-    /** Per level (index 0 = level 1), what the viewer receives on it: see {@link #wireBitrates}. */
-    private final long[] wireBps;
+    /**
+     * Per level (index 0 = level 1), its video bitrate: what the estimate is compared with. A
+     * browser's receive-side estimate counts video RTP payload and padding only, no headers and no
+     * audio (libwebrtc's Call hands the estimator {@code payload_size() + padding_size()} of video
+     * packets): it is the rate the video may have next to whatever else the link carries.
+     */
+    private final long[] videoLevelBps;
     private final Splicer splicer;
     private final Splicer.Rewritten rewritten = new Splicer.Rewritten();
     private final SentMap sent = new SentMap();
@@ -134,25 +167,29 @@ public final class AbrViewer {
     private boolean closed;
 
     // Up-probe state (loop thread).
-    private double paddingRatio;
+    /** The padding a probe adds now, bits per second of RTP payload; 0 when not probing. */
+    private double paddingBps;
     private double paddingCredit;
     private long probeStartedMs;
     /** The estimate at the probe's previous tick: growth under 3% a second raises {@link #probeLead}. */
     private long probeTickRemb;
+    /** The estimate at the previous two ticks while a probe was possible; 0 before. */
+    private long rembOneTickAgo;
+    private long rembTwoTicksAgo;
+    /** The level above the target, tapped ahead of a switch to it ({@link #warm}); 0 when none. */
+    private int warm;
     private long probeBestRemb;
     private long probeImprovedMs;
     private long nextProbeMs;
     private long probeBackoffMs;
-    private long lastOctets;
     private long lastTickNanos;
-    private long mediaBps;
     private long videoBps;
     /** The probe's multiple of the estimate now ({@link #PROBE_LEAD} to {@link #PROBE_MAX_LEAD}). */
     private double probeLead;
     private long videoOctets;
     private long lastVideoOctets;
-    /** Video bytes sent when the current frame began: a frame end pads in proportion to the frame. */
-    private long frameStartOctets;
+    /** When the previous frame's last packet came: a frame end pads for the time since. */
+    private long lastFrameEndNanos;
 
     /** Read by the HTTP API (a little stale is fine). */
     private volatile int reportedLevel = -1;
@@ -162,8 +199,8 @@ public final class AbrViewer {
         this.viewer = viewer;
         this.source = source;
         this.ladder = ladder;
-        this.wireBps = wireBitrates(ladder);
-        this.chooser = new VariantChooser(wireBps, ladder.policy());
+        this.videoLevelBps = ladder.bitrates();
+        this.chooser = new VariantChooser(videoLevelBps, ladder.policy());
         this.splicer = splicer;
         this.host = host;
         this.outs = new WebRtcStreamOut[ladder.size() + 1];
@@ -174,20 +211,6 @@ public final class AbrViewer {
         this.probeMinMs = probeMinMs;
         this.probeMaxMs = probeMaxMs;
         this.probeBackoffMs = probeMinMs;
-    }
-
-    /**
-     * What a level costs the viewer's link, which is what its estimate measures: the level's video
-     * bitrate, plus the packets' headers (RTP, SRTP tag, UDP, IP: about 60 bytes on 1200), plus the
-     * audio, which comes from the source whatever the level. Comparing the estimate with the bare
-     * video bitrate would pick a level the link cannot carry whenever they are close.
-     */
-    static long[] wireBitrates(AbrLadder ladder) {
-        long[] out = ladder.bitrates();
-        for (int i = 0; i < out.length; i++) {
-            out[i] = Math.round(out[i] * HEADER_OVERHEAD) + AUDIO_ALLOWANCE_BPS;
-        }
-        return out;
     }
 
     // ---------------------------------------------------------------- lifecycle (loop thread)
@@ -217,6 +240,9 @@ public final class AbrViewer {
             if (outs[level] == out) {
                 outs[level] = null;
                 retryAt[level] = System.nanoTime() + retryNanos;
+                if (warm == level) {
+                    warm = 0;
+                }
                 if (wanted == level) {
                     reason = FALLBACK_SOURCE;
                     apply();
@@ -230,8 +256,8 @@ public final class AbrViewer {
     /** One video packet of {@code out}, the source or a tapped variant. */
     void onVideo(WebRtcStreamOut out, int slot, boolean keyframeStart, UdpBatch batch) {
         int level = levelOf(out);
-        if (level == 0 || closed) {
-            return;
+        if (level == 0 || closed || (level == warm && level != wanted)) {
+            return; // a warm level only waits, its packets are not the splice's to drop
         }
         RtpTrack track = out.video;
         byte[] p = track.slots[slot];
@@ -252,10 +278,13 @@ public final class AbrViewer {
         // 5.1): the browser assembles a frame from consecutive sequence numbers, and a padding packet
         // inside one would leave it incomplete.
         if ((p[1] & 0x80) != 0) {
-            long frameBytes = videoOctets - frameStartOctets;
-            frameStartOctets = videoOctets;
-            if (paddingRatio > 0) {
-                paddingCredit = Math.min(paddingCredit + frameBytes * paddingRatio, MAX_PADDING_BURST * PADDING_SIZE);
+            // Credit in proportion to the time since the previous frame, not to the frame's size:
+            // padding at a keyframe's share would add to the one burst a link's queue already feels.
+            long wall = track.lastWallNanos;
+            long gap = Math.min(wall - lastFrameEndNanos, MAX_PADDING_GAP_NANOS);
+            lastFrameEndNanos = wall;
+            if (paddingBps > 0 && gap > 0) {
+                paddingCredit = Math.min(paddingCredit + paddingBps * (gap / 8e9), MAX_PADDING_BURST * PADDING_SIZE);
             }
             int sendTime = paddingCredit >= PADDING_SIZE ? AbsSendTime.fromNanos(track.lastWallNanos) : 0;
             while (paddingCredit >= PADDING_SIZE && splicer.padding(rw)) {
@@ -317,12 +346,21 @@ public final class AbrViewer {
         if (probing() && bps < probeBestRemb * PROBE_FALL) {
             probeFailed(nowMs); // the link pushed back: the browser saw its queue grow
         }
+        warm(target, bps);
         if (target != before) {
             reason = chooser.reason().name().toLowerCase(Locale.ROOT);
             if (target < before) {
-                probeBackoffMs = probeMinMs; // the probe worked: the next level may be probed at once
+                // The probe worked. It goes on, now toward the level above the new target, while
+                // the switch waits for a keyframe: stopping it there would hold the estimate still
+                // (its cap falls back to 1.5 x the lower level) for up to a GOP and the hold.
+                probeBackoffMs = probeMinMs;
+                if (probing()) {
+                    probeBestRemb = bps;
+                    probeImprovedMs = nowMs;
+                }
+            } else {
+                stopProbe();
             }
-            stopProbe();
             apply();
         }
     }
@@ -345,6 +383,26 @@ public final class AbrViewer {
                 source.replayKeyframe(this, MAX_REPLAY_AGE_90K);
             }
         }
+        releaseUnused();
+    }
+
+    /**
+     * Taps the level above the target once the estimate nears what it needs ({@link #WARM_AT}), so
+     * that by the time the chooser moves to it its pull from upstream (through the relays, which
+     * may not have it either) has started and its catch-up burst has passed
+     * ({@link WebRtcStreamOut#CATCH_UP_NANOS}): the switch then waits only for its next keyframe.
+     * Let go when the estimate falls back ({@link #UNWARM_AT}) or the target moves down.
+     */
+    private void warm(int target, long bps) {
+        int level = 0;
+        if (target > 1) {
+            double needs = videoLevelBps[target - 2] * ladder.policy().upHeadroom();
+            level = bps >= needs * (warm == target - 1 ? UNWARM_AT : WARM_AT) ? target - 1 : 0;
+        }
+        if (level == warm) {
+            return;
+        }
+        warm = level != 0 && System.nanoTime() - retryAt[level] >= 0 && tap(level) ? level : 0;
         releaseUnused();
     }
 
@@ -374,7 +432,7 @@ public final class AbrViewer {
     private void releaseUnused() {
         int current = splicer.currentLevel();
         for (int level = 1; level < outs.length; level++) {
-            if (level != current && level != wanted) {
+            if (level != current && level != wanted && level != warm) {
                 untap(level);
             }
         }
@@ -409,10 +467,7 @@ public final class AbrViewer {
             reason = FALLBACK_SOURCE;
             apply();
         }
-        long octets = viewer.octetsSent();
         double seconds = Math.max(0.2, (nowNanos - lastTickNanos) / 1e9);
-        mediaBps = (long) ((octets - lastOctets) * 8 / seconds);
-        lastOctets = octets;
         videoBps = (long) ((videoOctets - lastVideoOctets) * 8 / seconds);
         lastVideoOctets = videoOctets;
         lastTickNanos = nowNanos;
@@ -421,13 +476,21 @@ public final class AbrViewer {
 
     private void probe(long nowMs) {
         int target = chooser.targetLevel();
+        int current = splicer.currentLevel();
         boolean possible = probeEnabled && splicer.started() && target > 1 && wanted == target
-                && splicer.currentLevel() == target && chooser.lastRembBps() > 0;
+                && current >= target && current != sourceLevel && chooser.lastRembBps() > 0;
         if (!possible) {
             stopProbe();
+            rembOneTickAgo = 0;
+            rembTwoTicksAgo = 0;
             return;
         }
         long remb = chooser.lastRembBps();
+        // Grew less than 3% a second over the last two: held at its cap, or libwebrtc's additive
+        // mode, which only more received bytes leave (two ticks: a REMB may skip one).
+        boolean crawling = rembTwoTicksAgo > 0 && remb < rembTwoTicksAgo * PROBE_CRAWL;
+        rembTwoTicksAgo = rembOneTickAgo;
+        rembOneTickAgo = remb;
         if (probing()) {
             if (remb > probeBestRemb * 1.03) {
                 probeBestRemb = remb;
@@ -438,13 +501,13 @@ public final class AbrViewer {
                 probeFailed(nowMs);
                 return;
             }
-            if (remb > probeTickRemb && remb < probeTickRemb * 1.03) {
+            if (remb > probeTickRemb && remb < probeTickRemb * PROBE_ESCALATE) {
                 // Crawling (libwebrtc's additive mode): show it more. An estimate that does not move
                 // at all is held or capped, and more padding would only cost the edge.
                 probeLead = Math.min(PROBE_MAX_LEAD, probeLead + PROBE_LEAD_STEP);
             }
-        } else if (nowMs - nextProbeMs < 0) {
-            return;
+        } else if (nowMs - nextProbeMs < 0 || (remb < videoBps * PROBE_START && !crawling)) {
+            return; // backing off, or the estimate still grows on what the viewer receives
         } else {
             probeStartedMs = nowMs;
             probeBestRemb = remb;
@@ -452,14 +515,14 @@ public final class AbrViewer {
             probeLead = PROBE_LEAD;
         }
         probeTickRemb = remb;
-        // A step above the estimate, or above what the viewer receives now if that is higher (after
-        // congestion the estimate can sit below the media rate, where a multiple of it would add
-        // nothing); never above what the next level needs.
-        double needed = Math.min(wireBps[target - 2] * ladder.policy().upHeadroom(), Math.max(remb, mediaBps) * probeLead);
-        // What the viewer receives is its media (video and audio) plus the padding, which rides on
-        // the video: so much padding per video byte that the sum reaches what the estimate needs.
-        paddingRatio = videoBps <= 0 || mediaBps >= needed ? 0
-                : Math.min(MAX_PADDING_RATIO, (needed - mediaBps) / videoBps);
+        // A step above the estimate, or above the video the viewer receives now if that is higher
+        // (after congestion the estimate can sit below it, where a multiple of it would add nothing);
+        // never above what the next level needs.
+        double needed = Math.min(videoLevelBps[target - 2] * ladder.policy().upHeadroom(), Math.max(remb, videoBps) * probeLead);
+        // What the estimate counts is the video plus the padding sent between its frames: the
+        // difference, at most MAX_PADDING_RATIO times the video.
+        paddingBps = videoBps <= 0 || videoBps >= needed ? 0
+                : Math.min(MAX_PADDING_RATIO * videoBps, needed - videoBps);
     }
 
     /**
@@ -481,7 +544,7 @@ public final class AbrViewer {
 
     private void stopProbe() {
         probeStartedMs = 0;
-        paddingRatio = 0;
+        paddingBps = 0;
         paddingCredit = 0;
     }
 
@@ -542,7 +605,7 @@ public final class AbrViewer {
 
     /** Whether padding is being sent to probe for a higher level now. */
     public boolean probingNow() {
-        return paddingRatio > 0;
+        return paddingBps > 0;
     }
 
     public WebRtcViewer viewer() {
