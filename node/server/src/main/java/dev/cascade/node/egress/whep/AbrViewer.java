@@ -112,6 +112,13 @@ public final class AbrViewer {
      */
     static final double PROBE_CRAWL = 1.06;
     /**
+     * And never while the estimate still grew this much since the previous tick (libwebrtc's 8% a
+     * second): it is then still rising toward its cap on its own, and padding would only cost. The
+     * video rate a tick measures varies by a keyframe's share, so the {@link #PROBE_START} multiple
+     * alone let probes begin while it rose.
+     */
+    static final double PROBE_GROWING = 1.05;
+    /**
      * Each second of a probe in which the estimate grew, but by less than {@link #PROBE_ESCALATE}, the multiple goes up by this,
      * to at most {@link #PROBE_MAX_LEAD}: the link capacity the browser remembers can sit well above
      * its estimate (it measured it before the estimate fell), and until the probe exceeds it the
@@ -489,6 +496,7 @@ public final class AbrViewer {
         // Grew less than 3% a second over the last two: held at its cap, or libwebrtc's additive
         // mode, which only more received bytes leave (two ticks: a REMB may skip one).
         boolean crawling = rembTwoTicksAgo > 0 && remb < rembTwoTicksAgo * PROBE_CRAWL;
+        boolean growing = rembOneTickAgo <= 0 || remb >= rembOneTickAgo * PROBE_GROWING;
         rembTwoTicksAgo = rembOneTickAgo;
         rembOneTickAgo = remb;
         if (probing()) {
@@ -506,7 +514,7 @@ public final class AbrViewer {
                 // at all is held or capped, and more padding would only cost the edge.
                 probeLead = Math.min(PROBE_MAX_LEAD, probeLead + PROBE_LEAD_STEP);
             }
-        } else if (nowMs - nextProbeMs < 0 || (remb < videoBps * PROBE_START && !crawling)) {
+        } else if (nowMs - nextProbeMs < 0 || growing || (remb < videoBps * PROBE_START && !crawling)) {
             return; // backing off, or the estimate still grows on what the viewer receives
         } else {
             probeStartedMs = nowMs;
