@@ -18,7 +18,7 @@ public final class AbrCostBench {
                                         managed edge without a ladder / with one / with one and abr.probe=false
               --bitrates 600            kbps of level 2, which the viewers watch (the ABR-off viewers watch it directly)
               --abr-top 2500            kbps of level 1 (1280x720; also the source's file)
-              --remb 1200               kbps each viewer announces: holds it on level 2 (level 1 would need 3.2 Mbps)
+              --remb 1200               kbps each viewer announces: holds it on level 2 (level 1 would need 3 Mbps)
               --step 100                viewers added per step
               --max 3000                stop after this many viewers
               --settle 3                seconds after a step before measuring

@@ -40,7 +40,7 @@ final class AbrCostTarget extends EdgeTarget {
     static final int TOP_HEIGHT = 720;
     static final int LEVEL_WIDTH = 640;
     static final int LEVEL_HEIGHT = 360;
-    /** The stream manager's default policy, which the provision keeps, and the edge's cost of a level (docs/abr.md). */
+    /** The stream manager's default policy, which the provision keeps (docs/abr.md). */
     static final double DOWN_THRESHOLD = 0.9;
     static final double UP_HEADROOM = 1.2;
 
@@ -80,8 +80,9 @@ final class AbrCostTarget extends EdgeTarget {
                 throw new IllegalArgumentException("the ABR targets need the stream's bitrate (" + levelKbps
                         + " kbps, level 2) below --abr-top (" + topKbps + " kbps, level 1)");
             }
-            double low = linkCost(levelKbps) / DOWN_THRESHOLD;
-            double high = linkCost(topKbps) * UP_HEADROOM;
+            // The edge compares REMB with a level's video bitrate (docs/abr.md, "Choice").
+            double low = levelKbps / DOWN_THRESHOLD;
+            double high = topKbps * UP_HEADROOM;
             if (rembKbps < low || rembKbps >= high) {
                 throw new IllegalArgumentException(Bench.fmt("--remb %d holds no viewer on level 2 (%d kbps): it takes"
                         + " %.0f to %.0f kbps", rembKbps, levelKbps, Math.ceil(low), Math.floor(high)));
@@ -101,11 +102,6 @@ final class AbrCostTarget extends EdgeTarget {
                     manager.get("classesSha256"), work);
             return new Setup(nodeCp, managerCp, builds, ViewersBench.media(TOP_WIDTH, TOP_HEIGHT, topKbps), topKbps,
                     levelMedia, levelKbps);
-        }
-
-        /** What a level costs the viewer's link as the edge counts it: video x 1.05 (headers) + 80 kbps (audio). */
-        static double linkCost(int kbps) {
-            return kbps * 1.05 + 80;
         }
 
         /** The ladder and policy the ABR modes provision. */

@@ -169,6 +169,8 @@ public final class AbrViewer {
     private final long probeMaxMs;
     /** The level the splice was last asked for (a variant, or {@link #sourceLevel}); 0 before start. */
     private int wanted;
+    /** The level above the target, tapped ahead of a switch to it ({@link #warm}); 0 when none. */
+    private int warm;
     private String reason = START;
     private long startedAt;
     private boolean closed;
@@ -178,13 +180,9 @@ public final class AbrViewer {
     private double paddingBps;
     private double paddingCredit;
     private long probeStartedMs;
-    /** The estimate at the probe's previous tick: growth under 3% a second raises {@link #probeLead}. */
-    private long probeTickRemb;
     /** The estimate at the previous two ticks while a probe was possible; 0 before. */
     private long rembOneTickAgo;
     private long rembTwoTicksAgo;
-    /** The level above the target, tapped ahead of a switch to it ({@link #warm}); 0 when none. */
-    private int warm;
     private long probeBestRemb;
     private long probeImprovedMs;
     private long nextProbeMs;
@@ -403,14 +401,18 @@ public final class AbrViewer {
     private void warm(int target, long bps) {
         int level = 0;
         if (target > 1) {
-            double needs = videoLevelBps[target - 2] * ladder.policy().upHeadroom();
-            level = bps >= needs * (warm == target - 1 ? UNWARM_AT : WARM_AT) ? target - 1 : 0;
+            level = bps >= upNeedBps(target) * (warm == target - 1 ? UNWARM_AT : WARM_AT) ? target - 1 : 0;
         }
         if (level == warm) {
             return;
         }
         warm = level != 0 && System.nanoTime() - retryAt[level] >= 0 && tap(level) ? level : 0;
         releaseUnused();
+    }
+
+    /** The estimate the chooser needs to step up from {@code target} (&gt; 1): the next level's video x headroom. */
+    private double upNeedBps(int target) {
+        return videoLevelBps[target - 2] * ladder.policy().upHeadroom();
     }
 
     private boolean tap(int level) {
@@ -495,9 +497,10 @@ public final class AbrViewer {
         long remb = chooser.lastRembBps();
         // Grew less than 3% a second over the last two: held at its cap, or libwebrtc's additive
         // mode, which only more received bytes leave (two ticks: a REMB may skip one).
+        long previous = rembOneTickAgo;
         boolean crawling = rembTwoTicksAgo > 0 && remb < rembTwoTicksAgo * PROBE_CRAWL;
-        boolean growing = rembOneTickAgo <= 0 || remb >= rembOneTickAgo * PROBE_GROWING;
-        rembTwoTicksAgo = rembOneTickAgo;
+        boolean growing = previous <= 0 || remb >= previous * PROBE_GROWING;
+        rembTwoTicksAgo = previous;
         rembOneTickAgo = remb;
         if (probing()) {
             if (remb > probeBestRemb * 1.03) {
@@ -509,7 +512,7 @@ public final class AbrViewer {
                 probeFailed(nowMs);
                 return;
             }
-            if (remb > probeTickRemb && remb < probeTickRemb * PROBE_ESCALATE) {
+            if (remb > previous && remb < previous * PROBE_ESCALATE) {
                 // Crawling (libwebrtc's additive mode): show it more. An estimate that does not move
                 // at all is held or capped, and more padding would only cost the edge.
                 probeLead = Math.min(PROBE_MAX_LEAD, probeLead + PROBE_LEAD_STEP);
@@ -522,11 +525,10 @@ public final class AbrViewer {
             probeImprovedMs = nowMs;
             probeLead = PROBE_LEAD;
         }
-        probeTickRemb = remb;
         // A step above the estimate, or above the video the viewer receives now if that is higher
         // (after congestion the estimate can sit below it, where a multiple of it would add nothing);
         // never above what the next level needs.
-        double needed = Math.min(videoLevelBps[target - 2] * ladder.policy().upHeadroom(), Math.max(remb, videoBps) * probeLead);
+        double needed = Math.min(upNeedBps(target), Math.max(remb, videoBps) * probeLead);
         // What the estimate counts is the video plus the padding sent between its frames: the
         // difference, at most MAX_PADDING_RATIO times the video.
         paddingBps = videoBps <= 0 || videoBps >= needed ? 0
