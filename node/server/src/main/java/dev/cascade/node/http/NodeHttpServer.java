@@ -382,7 +382,9 @@ public final class NodeHttpServer {
                     a.put("reason", abr.reason());
                     a.put("switches", abr.switches());
                     a.put("lastRembBps", abr.lastRembBps());
+                    a.put("estimateBps", abr.estimateBps());
                     a.put("probing", abr.probingNow());
+                    a.put("probeBps", abr.probeTargetBps());
                     a.put("paddingPackets", v.paddingPackets);
                     m.put("abr", a);
                 }

@@ -127,7 +127,7 @@ public final class NodeMetrics {
                 .tag("outcome", o).register(registry)).increment();
     }
 
-    /** One ABR switch of a WHEP viewer, by reason (start, down_remb, up_remb_held, fallback_source, ladder_back). */
+    /** One ABR switch of a WHEP viewer, by reason (start, down_remb, up_remb_held, up_probed, fallback_source, ladder_back). */
     public void abrSwitch(String reason) {
         abrSwitches.computeIfAbsent(reason, r -> Counter.builder("cascade_abr_switches")
                 .description("ABR variant switches of WHEP viewers, by reason (docs/abr.md)")

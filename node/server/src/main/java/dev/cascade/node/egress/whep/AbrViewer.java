@@ -3,6 +3,7 @@ package dev.cascade.node.egress.whep;
 import dev.cascade.node.egress.whep.abr.AbrLadder;
 import dev.cascade.node.egress.whep.abr.SentMap;
 import dev.cascade.node.egress.whep.abr.Splicer;
+import dev.cascade.node.egress.whep.abr.UpProbe;
 import dev.cascade.node.egress.whep.abr.VariantChooser;
 import dev.cascade.node.webrtc.UdpBatch;
 import dev.cascade.protocol.rtcp.Nack;
@@ -29,14 +30,10 @@ import java.util.concurrent.TimeUnit;
  *   <li>Each REMB goes to the chooser; a new target is armed on the splice, which switches at the
  *       target's next keyframe. The variants share a keyframe grid (the transcoder forces it), so a
  *       switch waits at most one GOP; nothing can ask the transcoder for an earlier one.</li>
- *   <li>Up-probes: a browser's receive-side estimate grows to only about 1.5 times the video it
- *       receives (libwebrtc's AimdRateControl caps it there), so a viewer on a low variant would
- *       never see an estimate that qualifies it for a higher one. While a higher level is possible
- *       and the estimate nears that cap, padding-only packets are sent between the video's frames
- *       to bring what it counts up toward what the next level needs, more each second the
- *       estimate crawls; when the estimate
- *       falls 10% below the probe's best or a packet is NACKed, padding stops and the
- *       next probe waits twice as long ({@code abr.probeMinIntervalMs} to {@code probeMaxIntervalMs}).</li>
+ *   <li>Up-probes ({@link UpProbe}): a browser's estimate grows 8% a second at best, so while a
+ *       higher level is possible the edge pads what the viewer receives up 25% a second and reads
+ *       the estimate's reaction; a rate the link carried with the estimate still growing counts
+ *       as an estimate of its own, and the chooser goes by the higher of the two.</li>
  * </ul>
  *
  * <p>Everything runs on the node's loop thread, which owns every output; per packet it reads the
@@ -86,62 +83,6 @@ public final class AbrViewer {
     static final long MAX_PADDING_GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     /** Padding packets after one frame at most. */
     static final int MAX_PADDING_BURST = 24;
-    /** Padding never more than this many times the video it rides along. */
-    static final double MAX_PADDING_RATIO = 3.0;
-    /**
-     * A probe brings the video and padding the viewer receives up to this multiple of its latest
-     * estimate (or of the video, if that is higher). Above 1 on purpose: libwebrtc grows an
-     * estimate by about 8% a second only while what it receives exceeds the link capacity it last
-     * measured; below that it adds a few kbps a second (AimdRateControl, LinkCapacityEstimator).
-     */
-    static final double PROBE_LEAD = 1.1;
-    /**
-     * A probe begins once the estimate is at least this multiple of the video the viewer receives
-     * (or crawls, {@link #PROBE_CRAWL}), not before: libwebrtc lets its estimate grow on its own up
-     * to 1.5 x the video that arrives (plus 10 kbps), so before that padding adds nothing but
-     * cost; and padding begun under a fresh estimate (the
-     * browser initialises it to the received rate after 5 s) turned one keyframe's queue into an
-     * overuse, after which the estimate crawled at the rate of that moment (470 kbps under an
-     * 800 kbit/s link, against 650 kbps left alone).
-     */
-    static final double PROBE_START = 1.3;
-    /**
-     * ... or once it grew less than this over two seconds (3% a second), whatever its level: an
-     * estimate in libwebrtc's additive mode (after an overuse it remembers the link's capacity)
-     * crawls a few kbps a second below the cap, and only a probe above that capacity ends it.
-     */
-    static final double PROBE_CRAWL = 1.06;
-    /**
-     * And never while the estimate still grew this much since the previous tick (libwebrtc's 8% a
-     * second): it is then still rising toward its cap on its own, and padding would only cost. The
-     * video rate a tick measures varies by a keyframe's share, so the {@link #PROBE_START} multiple
-     * alone let probes begin while it rose.
-     */
-    static final double PROBE_GROWING = 1.05;
-    /**
-     * Each second of a probe in which the estimate grew, but by less than {@link #PROBE_ESCALATE}, the multiple goes up by this,
-     * to at most {@link #PROBE_MAX_LEAD}: the link capacity the browser remembers can sit well above
-     * its estimate (it measured it before the estimate fell), and until the probe exceeds it the
-     * estimate crawls; a probe that stays under it after the link got better crawled for 12 s.
-     */
-    static final double PROBE_LEAD_STEP = 0.25;
-    /**
-     * The growth per second under which a probe counts as crawling: libwebrtc's multiplicative mode
-     * is 8% a second; its additive mode a packet per response time, 4-5% a second at 400 kbps.
-     */
-    static final double PROBE_ESCALATE = 1.06;
-    static final double PROBE_MAX_LEAD = 2.0;
-    /**
-     * An estimate under this share of the best one of the probe ends it: the browser saw the queue
-     * grow (an overuse: libwebrtc then sets its estimate to 0.85 x what it receives).
-     */
-    static final double PROBE_FALL = 0.9;
-    /**
-     * A probe whose estimate has not grown by 3% for this long is given up: the estimate grows
-     * about 8% a second while there is room (libwebrtc's multiplicative increase), so this is a link
-     * that is full, not a slow one.
-     */
-    static final long PROBE_STALL_MS = 5000;
 
     private final WebRtcViewer viewer;
     private final WebRtcStreamOut source;
@@ -164,35 +105,28 @@ public final class AbrViewer {
     private final int sourceLevel;
     private final Host host;
     private final long retryNanos;
-    private final boolean probeEnabled;
-    private final long probeMinMs;
-    private final long probeMaxMs;
+    /** Null when probes are off ({@code abr.probe: false}). */
+    private final UpProbe probe;
     /** The level the splice was last asked for (a variant, or {@link #sourceLevel}); 0 before start. */
     private int wanted;
     /** The level above the target, tapped ahead of a switch to it ({@link #warm}); 0 when none. */
     private int warm;
     private String reason = START;
+    /** The browser's latest estimate, bps; -1 before the first. */
+    private long lastRembBps = -1;
     private long startedAt;
     private boolean closed;
 
     // Up-probe state (loop thread).
-    /** The padding a probe adds now, bits per second of RTP payload; 0 when not probing. */
+    /** The padding sent now, bits per second of RTP payload; 0 when not probing. */
     private double paddingBps;
     private double paddingCredit;
-    private long probeStartedMs;
-    /** The estimate at the previous two ticks while a probe was possible; 0 before. */
-    private long rembOneTickAgo;
-    private long rembTwoTicksAgo;
-    private long probeBestRemb;
-    private long probeImprovedMs;
-    private long nextProbeMs;
-    private long probeBackoffMs;
     private long lastTickNanos;
     private long videoBps;
-    /** The probe's multiple of the estimate now ({@link #PROBE_LEAD} to {@link #PROBE_MAX_LEAD}). */
-    private double probeLead;
     private long videoOctets;
+    private long paddingOctets;
     private long lastVideoOctets;
+    private long lastSentOctets;
     /** When the previous frame's last packet came: a frame end pads for the time since. */
     private long lastFrameEndNanos;
 
@@ -212,10 +146,7 @@ public final class AbrViewer {
         this.retryAt = new long[ladder.size() + 2];
         this.sourceLevel = ladder.size() + 1;
         this.retryNanos = TimeUnit.MILLISECONDS.toNanos(retryMs);
-        this.probeEnabled = probe;
-        this.probeMinMs = probeMinMs;
-        this.probeMaxMs = probeMaxMs;
-        this.probeBackoffMs = probeMinMs;
+        this.probe = probe ? new UpProbe(probeMinMs, probeMaxMs, ThreadLocalRandom.current()) : null;
     }
 
     // ---------------------------------------------------------------- lifecycle (loop thread)
@@ -294,6 +225,7 @@ public final class AbrViewer {
             int sendTime = paddingCredit >= PADDING_SIZE ? AbsSendTime.fromNanos(track.lastWallNanos) : 0;
             while (paddingCredit >= PADDING_SIZE && splicer.padding(rw)) {
                 paddingCredit -= PADDING_SIZE;
+                paddingOctets += PADDING_SIZE;
                 viewer.sendPadding(rw.seq, rw.timestamp, splicer.ssrc(), sendTime, PADDING_SIZE, batch);
                 sent.put(rw.seq, SentMap.PADDING, 0, rw.timestamp);
             }
@@ -302,10 +234,17 @@ public final class AbrViewer {
 
     /** A NACK for the spliced track: resend what each named number carried, stamped as it was. */
     void retransmit(Nack nack) {
-        if (probing()) {
-            // Loss while probing: the padding filled the link's queue. Stop at once, before the
-            // estimate says so (it lags), so that the resends find room.
-            probeFailed(TimeUnit.NANOSECONDS.toMillis(System.nanoTime()));
+        if (probe != null) {
+            // Loss: while probing, the padding filled the link's queue; stop at once, before the
+            // estimate says so (it lags), so that the resends find room. Otherwise a proven rate
+            // overran the link: it no longer counts.
+            long nowMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+            long before = probe.estimateBps();
+            probe.onLoss(nowMs);
+            paddingBps = probe.paddingBps(paddedVideoBps());
+            if (probe.estimateBps() != before) {
+                decide(nowMs);
+            }
         }
         nack.forEachLost(seq16 -> {
             int at = sent.find(seq16);
@@ -342,29 +281,34 @@ public final class AbrViewer {
     /** One REMB from the viewer. */
     void onRemb(long bps) {
         long nowMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
+        lastRembBps = bps;
+        if (probe != null) {
+            probe.onRemb(bps, nowMs);
+            paddingBps = probe.paddingBps(paddedVideoBps());
+        }
+        decide(nowMs);
+    }
+
+    /** The chooser takes the estimate (the browser's, or a rate the probe proved if higher). */
+    private void decide(long nowMs) {
+        long estimate = probe == null ? lastRembBps : probe.estimateBps();
+        if (estimate <= 0) {
+            return;
+        }
         int before = chooser.targetLevel();
-        int target = chooser.onRemb(bps, nowMs);
-        if (probing() && bps > probeBestRemb * 1.03) {
-            probeBestRemb = bps;
-            probeImprovedMs = nowMs;
-        }
-        if (probing() && bps < probeBestRemb * PROBE_FALL) {
-            probeFailed(nowMs); // the link pushed back: the browser saw its queue grow
-        }
-        warm(target, bps);
+        int target = chooser.onEstimate(estimate, probe != null && probe.proves(), nowMs);
+        warm(target, estimate);
         if (target != before) {
             reason = chooser.reason().name().toLowerCase(Locale.ROOT);
-            if (target < before) {
-                // The probe worked. It goes on, now toward the level above the new target, while
-                // the switch waits for a keyframe: stopping it there would hold the estimate still
-                // (its cap falls back to 1.5 x the lower level) for up to a GOP and the hold.
-                probeBackoffMs = probeMinMs;
-                if (probing()) {
-                    probeBestRemb = bps;
-                    probeImprovedMs = nowMs;
+            if (probe != null) {
+                if (target < before) {
+                    // The probe goes on, now toward the level above the new target, while the
+                    // switch waits for a keyframe.
+                    probe.upSwitched();
+                } else {
+                    probe.end(nowMs);
+                    paddingBps = 0;
                 }
-            } else {
-                stopProbe();
             }
             apply();
         }
@@ -452,6 +396,9 @@ public final class AbrViewer {
             chooser.switched(level);
         }
         reportedLevel = level == sourceLevel ? 0 : level;
+        if (probe != null) {
+            paddingBps = probe.paddingBps(paddedVideoBps()); // on the level it now receives
+        }
         releaseUnused();
         host.switched(this, reason);
     }
@@ -477,62 +424,42 @@ public final class AbrViewer {
             apply();
         }
         double seconds = Math.max(0.2, (nowNanos - lastTickNanos) / 1e9);
+        long sentOctets = videoOctets + paddingOctets;
+        long sentBps = (long) ((sentOctets - lastSentOctets) * 8 / seconds);
         videoBps = (long) ((videoOctets - lastVideoOctets) * 8 / seconds);
         lastVideoOctets = videoOctets;
+        lastSentOctets = sentOctets;
         lastTickNanos = nowNanos;
-        probe(nowMs);
+        if (probe != null) {
+            long before = probe.estimateBps();
+            probe.tick(nowMs, sentBps, videoBps, probeNeedBps());
+            paddingBps = probe.paddingBps(paddedVideoBps());
+            if (probe.estimateBps() != before) {
+                decide(nowMs);
+            }
+        }
     }
 
-    private void probe(long nowMs) {
+    /**
+     * The video rate the padding adds to: the last second's, or the level the viewer receives if
+     * that is more (just after a switch up, the last second measured the level below: padding on
+     * it would overshoot the probe's rate by the difference).
+     */
+    private long paddedVideoBps() {
+        int current = splicer.currentLevel();
+        return current >= 1 && current <= videoLevelBps.length ? Math.max(videoBps, videoLevelBps[current - 1]) : videoBps;
+    }
+
+    /**
+     * What a probe works toward: the next level's need, once the viewer receives its target and
+     * a level above it exists (during a switch up, the one above the new target); 0 when none.
+     */
+    private double probeNeedBps() {
         int target = chooser.targetLevel();
         int current = splicer.currentLevel();
-        boolean possible = probeEnabled && splicer.started() && target > 1 && wanted == target
-                && current >= target && current != sourceLevel && chooser.lastRembBps() > 0;
-        if (!possible) {
-            stopProbe();
-            rembOneTickAgo = 0;
-            rembTwoTicksAgo = 0;
-            return;
-        }
-        long remb = chooser.lastRembBps();
-        // Grew less than 3% a second over the last two: held at its cap, or libwebrtc's additive
-        // mode, which only more received bytes leave (two ticks: a REMB may skip one).
-        long previous = rembOneTickAgo;
-        boolean crawling = rembTwoTicksAgo > 0 && remb < rembTwoTicksAgo * PROBE_CRAWL;
-        boolean growing = previous <= 0 || remb >= previous * PROBE_GROWING;
-        rembTwoTicksAgo = previous;
-        rembOneTickAgo = remb;
-        if (probing()) {
-            if (remb > probeBestRemb * 1.03) {
-                probeBestRemb = remb;
-                probeImprovedMs = nowMs;
-            } else if (nowMs - probeImprovedMs > PROBE_STALL_MS) {
-                // The estimate stopped growing at a rate that still does not qualify, padding
-                // included: the link is full at about this rate, padding only costs the viewer now.
-                probeFailed(nowMs);
-                return;
-            }
-            if (remb > previous && remb < previous * PROBE_ESCALATE) {
-                // Crawling (libwebrtc's additive mode): show it more. An estimate that does not move
-                // at all is held or capped, and more padding would only cost the edge.
-                probeLead = Math.min(PROBE_MAX_LEAD, probeLead + PROBE_LEAD_STEP);
-            }
-        } else if (nowMs - nextProbeMs < 0 || growing || (remb < videoBps * PROBE_START && !crawling)) {
-            return; // backing off, or the estimate still grows on what the viewer receives
-        } else {
-            probeStartedMs = nowMs;
-            probeBestRemb = remb;
-            probeImprovedMs = nowMs;
-            probeLead = PROBE_LEAD;
-        }
-        // A step above the estimate, or above the video the viewer receives now if that is higher
-        // (after congestion the estimate can sit below it, where a multiple of it would add nothing);
-        // never above what the next level needs.
-        double needed = Math.min(upNeedBps(target), Math.max(remb, videoBps) * probeLead);
-        // What the estimate counts is the video plus the padding sent between its frames: the
-        // difference, at most MAX_PADDING_RATIO times the video.
-        paddingBps = videoBps <= 0 || videoBps >= needed ? 0
-                : Math.min(MAX_PADDING_RATIO * videoBps, needed - videoBps);
+        boolean possible = splicer.started() && target > 1 && wanted == target
+                && current >= target && current != sourceLevel && lastRembBps > 0;
+        return possible ? upNeedBps(target) : 0;
     }
 
     /**
@@ -546,23 +473,6 @@ public final class AbrViewer {
         }
         WebRtcStreamOut out = outs[current];
         return out != null && nowNanos - out.video.lastWallNanos > STALL_NANOS; // a closed one: variantGone
-    }
-
-    private boolean probing() {
-        return probeStartedMs != 0;
-    }
-
-    private void stopProbe() {
-        probeStartedMs = 0;
-        paddingBps = 0;
-        paddingCredit = 0;
-    }
-
-    private void probeFailed(long nowMs) {
-        stopProbe();
-        // +-25%: viewers that joined together (a start of an event) do not probe in step.
-        nextProbeMs = nowMs + (long) (probeBackoffMs * ThreadLocalRandom.current().nextDouble(0.75, 1.25));
-        probeBackoffMs = Math.min(probeMaxMs, probeBackoffMs * 2);
     }
 
     // ---------------------------------------------------------------- reports
@@ -609,13 +519,24 @@ public final class AbrViewer {
         return splicer.switches();
     }
 
+    /** The browser's latest estimate, bps; -1 before the first. */
     public long lastRembBps() {
-        return chooser.lastRembBps();
+        return lastRembBps;
+    }
+
+    /** What the chooser goes by: the browser's estimate, or the rate a probe proved if higher. */
+    public long estimateBps() {
+        return probe == null ? lastRembBps : probe.estimateBps();
     }
 
     /** Whether padding is being sent to probe for a higher level now. */
     public boolean probingNow() {
         return paddingBps > 0;
+    }
+
+    /** The probe's rate now (video and padding), bps; 0 when not probing. */
+    public long probeTargetBps() {
+        return probe == null ? 0 : (long) probe.targetBps();
     }
 
     public WebRtcViewer viewer() {

@@ -291,10 +291,10 @@ public final class WhepEndpoint implements dev.cascade.node.webrtc.WebRtcHttpEnd
             var ladder = v.ladder();
             var l = level >= 1 ? ladder.level(level) : null;
             String sessionId = v.viewer().session().id();
-            LOG.info("WHEP session {} of {}: {} ({}, REMB {} kbps, switch {})", sessionId, ladder.streamKey(),
-                    l == null ? "the source" : "level " + level + " " + l.width() + "x" + l.height() + " "
+            LOG.info("WHEP session {} of {}: {} ({}, REMB {} kbps, estimate {} kbps, switch {})", sessionId,
+                    ladder.streamKey(), l == null ? "the source" : "level " + level + " " + l.width() + "x" + l.height() + " "
                             + l.bitrateKbps() + " kbps", reason, v.lastRembBps() < 0 ? "-" : v.lastRembBps() / 1000,
-                    v.switches());
+                    v.estimateBps() < 0 ? "-" : v.estimateBps() / 1000, v.switches());
             var data = JSON.createObjectNode().put("level", Math.max(level, 0)).put("levels", ladder.size());
             if (l != null) {
                 data.put("width", l.width()).put("height", l.height()).put("bitrateKbps", l.bitrateKbps());

@@ -31,7 +31,15 @@ package dev.cascade.node.egress.whep.abr;
 public final class VariantChooser {
 
     /** Why the target last changed; the {@code reason} label of {@code abr_switches_total}. */
-    public enum Reason { START, DOWN_REMB, UP_REMB_HELD }
+    public enum Reason {
+        START,
+        /** An estimate under what the target uses. */
+        DOWN_REMB,
+        /** The browser's estimate held above the next level's need. */
+        UP_REMB_HELD,
+        /** A rate the edge's probe proved the link carries ({@link UpProbe}) held above it. */
+        UP_PROBED
+    }
 
     /**
      * @param startLevel    the level before any estimate, 1..levels
@@ -106,6 +114,14 @@ public final class VariantChooser {
      * @param nowMillis a monotonic clock in milliseconds
      */
     public int onRemb(long bps, long nowMillis) {
+        return onEstimate(bps, false, nowMillis);
+    }
+
+    /**
+     * {@link #onRemb}, for an estimate that may be a rate the edge's probe proved rather than the
+     * browser's ({@code probed}): the same rules; a step up it made is {@link Reason#UP_PROBED}.
+     */
+    public int onEstimate(long bps, boolean probed, long nowMillis) {
         lastRembBps = bps;
         lastRembMillis = nowMillis;
         double budget = bps * policy.downThreshold();
@@ -131,7 +147,7 @@ public final class VariantChooser {
             upHeldSince = nowMillis;
         }
         if (nowMillis - upHeldSince >= policy.upDelayMs()) {
-            move(target - 1, Reason.UP_REMB_HELD);
+            move(target - 1, probed ? Reason.UP_PROBED : Reason.UP_REMB_HELD);
             upHeldSince = qualifiesForNext(bps) ? nowMillis : NOT_HELD;
         }
         return target;
@@ -178,7 +194,7 @@ public final class VariantChooser {
         return reason;
     }
 
-    /** The latest estimate in bits per second, -1 before the first. */
+    /** The latest estimate in bits per second (the browser's or a probe's), -1 before the first. */
     public long lastRembBps() {
         return lastRembBps;
     }
