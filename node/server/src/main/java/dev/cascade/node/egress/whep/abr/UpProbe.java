@@ -52,6 +52,8 @@ public final class UpProbe {
     public static final double PAST_NEED = 1.05;
     /** Padding never more than this many times the video it rides along. */
     public static final double MAX_PADDING_RATIO = 3.0;
+    /** How long a probe in doubt waits at a known rate for the estimate to grow again. */
+    public static final long DOUBT_MS = 1000;
     /** A fall or loss this soon after a probe ended is the probe's, not the proven rate's. */
     public static final long GRACE_MS = 1500;
 
@@ -68,6 +70,8 @@ public final class UpProbe {
     private long startBps;
     /** The estimate stopped growing last second: the probe is back at a known rate, one more chance. */
     private boolean doubting;
+    private long doubtedMs;
+    private long doubtRembBps;
     /** Past the probe's first second, in which it is not judged. */
     private boolean judged;
     private long provenBps;
@@ -102,6 +106,8 @@ public final class UpProbe {
     public void onRemb(long bps, long nowMs) {
         if (lastRembBps > 0 && bps < lastRembBps * FALL) {
             overuse(nowMs);
+        } else if (probing && judged && !doubting && bps <= lastRembBps) {
+            doubt(nowMs, bps);
         }
         lastRembBps = bps;
         rembs++;
@@ -138,32 +144,31 @@ public final class UpProbe {
             // The first second: no verdict. The estimate may sit at its cap, 1.5 x what arrived,
             // and the browser measures what arrives over a second: it cannot have seen the padding.
             judged = fresh;
+        } else if (probing && doubting) {
+            if (lastRembBps > doubtRembBps) {
+                // Grew again at the known rate: the hold was a keyframe's queue, not the probe's.
+                doubting = false;
+                unconfirmedBps = (long) targetBps;
+                targetBps = step(targetBps, needBps);
+            } else if (nowMs - doubtedMs >= DOUBT_MS) {
+                fail(nowMs);
+            }
         } else if (probing) {
             if (fresh && lastRembBps > rembAtTick) {
                 // Grew: the rate received a second ago did not fill the link's queue.
                 steps++;
-                if (!doubting) {
-                    provenBps = Math.max(provenBps, unconfirmedBps);
-                    if (provenBps <= lastRembBps) {
-                        provenBps = 0;
-                    }
+                provenBps = Math.max(provenBps, unconfirmedBps);
+                if (provenBps <= lastRembBps) {
+                    provenBps = 0;
                 }
-                doubting = false;
                 unconfirmedBps = sentBps;
                 if (failedAtBps > 0 && sentBps > failedAtBps) {
                     failedAtBps = 0; // past where the previous probe stopped: the link got better
                     backoffMs = minBackoffMs;
                 }
                 targetBps = step(Math.max(targetBps, sentBps), needBps);
-            } else if (fresh && !doubting) {
-                // Held: the browser may have seen the queue grow, or only a keyframe's. Back to a
-                // rate known to pass (the queue drains) for a second; if it still does not grow,
-                // the probe ends.
-                doubting = true;
-                failedAtBps = Math.max(unconfirmedBps, provenBps); // past it again only cautiously
-                targetBps = Math.max(provenBps, startBps);
             } else if (fresh) {
-                fail(nowMs);
+                doubt(nowMs, lastRembBps);
             }
             // No REMB this second: no verdict, the probe holds its rate.
         } else if (nowMs - nextProbeMs >= 0 && lastRembBps > 0) {
@@ -182,6 +187,24 @@ public final class UpProbe {
         rembsAtTick = rembs;
     }
 
+    /**
+     * The estimate held: the browser may have seen the link's queue grow, or only a keyframe's.
+     * Back at once to a rate known to pass, so the queue drains; the probe goes on if the estimate
+     * grows again within {@link #DOUBT_MS}. A hold past where the previous probe stopped is that
+     * link again: the probe ends.
+     */
+    private void doubt(long nowMs, long bps) {
+        if (failedAtBps > 0 && targetBps > failedAtBps) {
+            fail(nowMs);
+            return;
+        }
+        doubting = true;
+        doubtedMs = nowMs;
+        doubtRembBps = bps;
+        failedAtBps = Math.max(unconfirmedBps, provenBps); // past it again only cautiously
+        targetBps = Math.max(provenBps, startBps);
+    }
+
     private double step(double from, double needBps) {
         double to = from * RAMP;
         if (failedAtBps > 0) {
@@ -193,6 +216,7 @@ public final class UpProbe {
     private void fail(long nowMs) {
         failures++;
         failedAtBps = doubting ? Math.max(provenBps, startBps) : Math.max(unconfirmedBps, provenBps);
+        doubting = false;
         end(nowMs);
         nextProbeMs = nowMs + (long) (backoffMs * random.nextDouble(0.75, 1.25));
         backoffMs = Math.min(maxBackoffMs, backoffMs * 2);

@@ -118,6 +118,34 @@ class UpProbeTest {
     }
 
     @Test
+    void aHoldTakesThePaddingBackAtOnceNotAtTheNextTick() {
+        second(500_000, VIDEO);
+        second(510_000, sent());
+        second(520_000, sent());
+        second(540_000, sent()); // 625 proven, 976 now
+        now += 300;
+        probe.onRemb(540_000, now);
+        assertThat(probe.targetBps()).isEqualTo(625_000);
+        assertThat(probe.paddingBps(VIDEO)).isCloseTo(225_000, within(1.0));
+    }
+
+    @Test
+    void aHoldPastWherePreviousProbeStoppedEndsTheProbeWithoutDoubt() {
+        second(500_000, VIDEO);
+        second(510_000, sent());
+        second(520_000, sent());
+        second(540_000, sent()); // 625 proven; 781 showed growth
+        second(540_000, sent()); // held: doubt, back at 625
+        second(560_000, sent()); // grew: on, up to 781
+        second(580_000, sent()); // grew: past 781 by 6%
+        assertThat(probe.targetBps()).isGreaterThan(781_250);
+        now += 300;
+        probe.onRemb(580_000, now); // held past 781: the same link
+        assertThat(probe.probing()).isFalse();
+        assertThat(probe.failures()).isEqualTo(1);
+    }
+
+    @Test
     void backoffDoublesToItsMaximum() {
         long[] waits = new long[5];
         for (int i = 0; i < waits.length; i++) {
