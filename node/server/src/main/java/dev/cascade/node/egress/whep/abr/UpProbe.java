@@ -52,6 +52,12 @@ public final class UpProbe {
     public static final double PAST_NEED = 1.05;
     /** Padding never more than this many times the video it rides along. */
     public static final double MAX_PADDING_RATIO = 3.0;
+    /**
+     * An estimate at least this multiple of what the viewer receives may be held at libwebrtc's
+     * cap (1.5 x the received rate, plus 10 kbps): a probe that starts there is not judged in its
+     * first second.
+     */
+    public static final double NEAR_CAP = 1.4;
     /** How long a probe in doubt waits at a known rate for the estimate to grow again. */
     public static final long DOUBT_MS = 1000;
     /** A fall or loss this soon after a probe ended is the probe's, not the proven rate's. */
@@ -141,8 +147,8 @@ public final class UpProbe {
         if (needBps <= 0) {
             end(nowMs);
         } else if (probing && !judged) {
-            // The first second: no verdict. The estimate may sit at its cap, 1.5 x what arrived,
-            // and the browser measures what arrives over a second: it cannot have seen the padding.
+            // The first second: no verdict. The estimate sits at its cap, 1.5 x what arrived, and
+            // the browser measures what arrives over a second: it cannot have seen the padding yet.
             judged = fresh;
         } else if (probing && doubting) {
             if (lastRembBps > doubtRembBps) {
@@ -176,7 +182,9 @@ public final class UpProbe {
             double to = step(from, needBps);
             if (to > from) {
                 probing = true;
-                judged = false;
+                // Judged from its first second only if the estimate is clearly under its cap (1.5 x
+                // what arrived): at the cap it holds until the browser has measured the padding.
+                judged = lastRembBps < NEAR_CAP * sentBps;
                 doubting = false;
                 unconfirmedBps = sentBps;
                 startBps = sentBps;
