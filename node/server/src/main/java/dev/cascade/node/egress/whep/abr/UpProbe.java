@@ -58,6 +58,12 @@ public final class UpProbe {
      * first second.
      */
     public static final double NEAR_CAP = 1.4;
+    /**
+     * An estimate that has not gone up for this long is held. Not at once: a browser repeats its
+     * latest estimate in every RTCP report it sends (a NACK's too), and libwebrtc's estimate,
+     * growing, changes every few hundred milliseconds.
+     */
+    public static final long HOLD_MS = 800;
     /** How long a probe in doubt waits at a known rate for the estimate to grow again. */
     public static final long DOUBT_MS = 1000;
     /** A fall or loss this soon after a probe ended is the probe's, not the proven rate's. */
@@ -84,6 +90,8 @@ public final class UpProbe {
     /** Where the previous probe last showed growth; 0 when none (or the link got better since). */
     private long failedAtBps;
     private long lastRembBps = -1;
+    /** When the estimate last went up. */
+    private long lastRiseMs = Long.MIN_VALUE / 2;
     private long rembs;
     private long rembAtTick = -1;
     private long rembsAtTick;
@@ -112,8 +120,12 @@ public final class UpProbe {
     public void onRemb(long bps, long nowMs) {
         if (lastRembBps > 0 && bps < lastRembBps * FALL) {
             overuse(nowMs);
-        } else if (probing && judged && !doubting && bps <= lastRembBps) {
+        } else if (probing && judged && !doubting
+                && (bps < lastRembBps || (bps == lastRembBps && nowMs - lastRiseMs >= HOLD_MS))) {
             doubt(nowMs, bps);
+        }
+        if (bps > lastRembBps) {
+            lastRiseMs = nowMs;
         }
         lastRembBps = bps;
         rembs++;
@@ -173,7 +185,7 @@ public final class UpProbe {
                     backoffMs = minBackoffMs;
                 }
                 targetBps = step(Math.max(targetBps, sentBps), needBps);
-            } else if (fresh) {
+            } else if (fresh && nowMs - lastRiseMs >= HOLD_MS) {
                 doubt(nowMs, lastRembBps);
             }
             // No REMB this second: no verdict, the probe holds its rate.

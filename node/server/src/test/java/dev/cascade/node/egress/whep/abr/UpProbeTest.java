@@ -136,6 +136,18 @@ class UpProbeTest {
     }
 
     @Test
+    void aRepeatedEstimateIsNotAHoldUntilItHasNotRisenFor800Ms() {
+        second(500_000, VIDEO);
+        second(520_000, sent()); // rose at 500 ms into the second; the tick at 1000
+        now += 200;
+        probe.onRemb(520_000, now); // the same estimate in another report, 700 ms after it rose
+        assertThat(probe.targetBps()).isCloseTo(781_250, within(1.0));
+        now += 100;
+        probe.onRemb(520_000, now); // 800 ms: held
+        assertThat(probe.targetBps()).isCloseTo(VIDEO, within(1.0));
+    }
+
+    @Test
     void aHoldPastWherePreviousProbeStoppedEndsTheProbeWithoutDoubt() {
         second(500_000, VIDEO);
         second(520_000, sent());
