@@ -106,8 +106,8 @@ export function viewerCount(data) {
   }
 }
 
-/** Why the edge switched, as it says: `start`, `down_remb`, `up_remb_held`, `fallback_source`, `ladder_back`. */
-export const VARIANT_REASONS = ['start', 'down_remb', 'up_remb_held', 'fallback_source', 'ladder_back'];
+/** Why the edge switched, as it says: `start`, `down_remb`, `up_remb_held`, `up_probed`, `fallback_source`, `ladder_back`. */
+export const VARIANT_REASONS = ['start', 'down_remb', 'up_remb_held', 'up_probed', 'fallback_source', 'ladder_back'];
 
 /**
  * The `variant` event's data: `{level, levels, width, height, bitrateKbps, reason, rembKbps, switches}`,

@@ -28,9 +28,9 @@ import org.junit.jupiter.api.Test;
  * <ol>
  *   <li>The link is limited to 800 kbit/s before the viewer starts: it must settle on level 3
  *       (640x360, 400 kbps) within 10 s and stay there, decoding, without freezing.</li>
- *   <li>The limit is lifted: it must reach level 1 (the top), one step at a time. The issue asks
- *       for 20 s: met in most runs (16.2-18.5 s), not when the browser cut its estimate just
- *       before the lift (24.6-25.7 s); the test allows 30 (docs/abr.md).</li>
+ *   <li>The limit is lifted: it must reach level 1 (the top), one step at a time, within 20 s:
+ *       the edge's up-probe proves the link's room faster than the browser's estimate grows
+ *       (docs/abr.md).</li>
  *   <li>The transcoder's ffmpeg is killed: the viewer falls back to the source and keeps decoding,
  *       then goes back to the ladder when the transcoder has restarted it.</li>
  * </ol>
@@ -87,7 +87,6 @@ class AbrIT {
         Map<String, String> edgeSets = new HashMap<>(managed);
         edgeSets.put("http.bindAddress", "0.0.0.0");
         edgeSets.put("webrtc.publicAddress", ns.hostAddress());
-        edgeSets.put("abr.probeMaxIntervalMs", "4000");
         NodeProcess edge = start("edge", edgeSets);
         Await.until("4 nodes in service", 30, () ->
                 manager.http.get("/nodes?state=INSERVICE", ManagerProcess.ADMIN_KEY).json().path("items").size() == 4);
@@ -146,13 +145,10 @@ class AbrIT {
         double climbed = (System.nanoTime() - lifted) / 1e9;
         timeline.add("level 1 after " + climbed + " s");
         Files.write(ARTIFACTS.resolve("abr-timeline.txt"), timeline);
-        // The browser's estimate grows 8% a second at best (docs/abr.md): from the 550-620 kbps it
-        // reaches under this limit to the 1.73 Mbps level 1 needs takes about 15 s by itself, then
-        // the hold and a keyframe: 16-19 s. When the browser cut its estimate to 0.85 x what it
-        // received just before the lift (an overuse under the limit, 1 run in 3 here), it starts
-        // from 310-390 kbps and cannot take less than 21 s. The issue's 20 s is the goal; the
-        // figure is in the timeline; the bound is what a cut estimate still meets.
-        assertThat(climbed).as("reached the top within 30 s of the lift: " + timeline).isLessThanOrEqualTo(30);
+        // The browser's estimate alone grows 8% a second at best: 16-27 s from where it stands under
+        // this limit to the 1.73 Mbps level 1 needs. The edge's probe proves the room in about 5 s
+        // a level (docs/abr.md: 15.5-17.8 s in all, most of the rest the wait for the next probe).
+        assertThat(climbed).as("reached the top within 20 s of the lift: " + timeline).isLessThanOrEqualTo(20);
         JsonNode top = abr(edge);
         assertThat(top.path("reason").asText()).isIn("up_remb_held", "up_probed");
         assertThat(top.path("width").asInt()).isEqualTo(1280);
