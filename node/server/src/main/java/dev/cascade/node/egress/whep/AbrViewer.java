@@ -241,7 +241,7 @@ public final class AbrViewer {
             long nowMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime());
             long before = probe.estimateBps();
             probe.onLoss(nowMs);
-            paddingBps = probe.paddingBps(paddedVideoBps());
+            updatePadding();
             if (probe.estimateBps() != before) {
                 decide(nowMs);
             }
@@ -284,7 +284,7 @@ public final class AbrViewer {
         lastRembBps = bps;
         if (probe != null) {
             probe.onRemb(bps, nowMs);
-            paddingBps = probe.paddingBps(paddedVideoBps());
+            updatePadding();
         }
         decide(nowMs);
     }
@@ -307,7 +307,7 @@ public final class AbrViewer {
                     probe.upSwitched();
                 } else {
                     probe.end(nowMs);
-                    paddingBps = 0;
+                    updatePadding();
                 }
             }
             apply();
@@ -397,7 +397,7 @@ public final class AbrViewer {
         }
         reportedLevel = level == sourceLevel ? 0 : level;
         if (probe != null) {
-            paddingBps = probe.paddingBps(paddedVideoBps()); // on the level it now receives
+            updatePadding(); // on the level it now receives
         }
         releaseUnused();
         host.switched(this, reason);
@@ -433,10 +433,21 @@ public final class AbrViewer {
         if (probe != null) {
             long before = probe.estimateBps();
             probe.tick(nowMs, sentBps, videoBps, probeNeedBps());
-            paddingBps = probe.paddingBps(paddedVideoBps());
+            updatePadding();
             if (probe.estimateBps() != before) {
                 decide(nowMs);
             }
+        }
+    }
+
+    /**
+     * The padding the probe wants now; none, and no credit left over from before, when it stopped
+     * (a probe ended by a loss must not send one more burst at the next frame end).
+     */
+    private void updatePadding() {
+        paddingBps = probe.paddingBps(paddedVideoBps());
+        if (paddingBps <= 0) {
+            paddingCredit = 0;
         }
     }
 

@@ -279,10 +279,6 @@ public final class UpProbe {
         return probing;
     }
 
-    public long lastRembBps() {
-        return lastRembBps;
-    }
-
     /** The rate proven above the browser's estimate, bps; 0 when none. */
     public long provenBps() {
         return provenBps;
