@@ -12,8 +12,7 @@ import java.util.random.RandomGenerator;
  * faster: libwebrtc's receive side reads probe clusters only in a call's first two seconds.
  *
  * <p>How. The edge adds RTP padding between the video's frames so that the viewer receives a
- * chosen rate, raised {@link #RAMP} each second ({@link #BEYOND_STEP} past {@link #BEYOND} x the
- * browser's estimate), and reads the browser's reaction. The estimate
+ * chosen rate, raised {@link #RAMP} each second, and reads the browser's reaction. The estimate
  * falls, or stops growing, as soon as the browser's delay-based detector sees the link's queue grow
  * (an overuse puts AimdRateControl on hold, and it only decreases, never grows, while the queue
  * keeps growing); a NACK means the queue overflowed. So a second in which the estimate still grew,
@@ -42,15 +41,6 @@ public final class UpProbe {
 
     /** Each second of a probe that showed growth, the rate received goes up by this. */
     public static final double RAMP = 1.25;
-    /**
-     * Past this multiple of the browser's latest estimate (its own cap: libwebrtc never lets its
-     * estimate exceed 1.5 x what it receives), a step is only {@link #BEYOND_STEP}. Under
-     * {@code AbrIT}'s 800 kbit/s limit, full steps went 515, 644, 805 kbps with the estimate at 470:
-     * the last overran the link for the second the browser took to hold, 9 packets were lost and
-     * the viewer froze twice.
-     */
-    public static final double BEYOND = 1.5;
-    public static final double BEYOND_STEP = 1.12;
     /** Past the rate at which the previous probe last showed growth, steps of this only. */
     public static final double CAUTIOUS = 1.06;
     /**
@@ -237,11 +227,6 @@ public final class UpProbe {
 
     private double step(double from, double needBps) {
         double to = from * RAMP;
-        if (to > lastRembBps * BEYOND) {
-            // Far past what the browser has seen work: smaller steps (a link at about the estimate's
-            // cap was overrun by a full step for the second the browser takes to say so: lost packets).
-            to = Math.max(lastRembBps * BEYOND, from * BEYOND_STEP);
-        }
         if (failedAtBps > 0) {
             to = Math.max(from * CAUTIOUS, Math.min(to, failedAtBps * CAUTIOUS));
         }

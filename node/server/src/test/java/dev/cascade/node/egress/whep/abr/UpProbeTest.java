@@ -34,30 +34,26 @@ class UpProbeTest {
     }
 
     @Test
-    void rampsA25thEachSecondUpTo1_5xTheEstimateThen12PercentAndProvesEachRateOneSecondLate() {
+    void rampsA25thEachSecondTheEstimateGrowsAndProvesEachRateOneSecondLate() {
         second(500_000, VIDEO);
         assertThat(probe.probing()).isTrue();
         assertThat(probe.targetBps()).isCloseTo(500_000 * UpProbe.RAMP, within(1.0)); // from the estimate
         assertThat(probe.paddingBps(VIDEO)).isCloseTo(625_000 - VIDEO, within(1.0));
 
-        second(530_000, sent()); // grew: the 400 kbps before the probe is proven, not above the estimate
+        second(520_000, sent()); // grew: the 400 kbps before the probe is proven, not above the estimate
         assertThat(probe.provenBps()).isZero();
-        assertThat(probe.targetBps()).isCloseTo(625_000 * UpProbe.RAMP, within(1.0)); // under 1.5 x 530
-        second(560_000, sent()); // grew again: the 625 kbps of the first second is proven
+        assertThat(probe.targetBps()).isCloseTo(625_000 * UpProbe.RAMP, within(1.0));
+        second(540_000, sent()); // grew again: the 625 kbps of the first second is proven
         assertThat(probe.provenBps()).isEqualTo(625_000);
         assertThat(probe.estimateBps()).isEqualTo(625_000);
         assertThat(probe.proves()).isTrue();
-        // 781 x 1.25 would be past 1.5 x 560 = 840: a step of 12% only.
-        assertThat(probe.targetBps()).isCloseTo(781_250 * UpProbe.BEYOND_STEP, within(1.0));
-        second(590_000, sent());
-        second(620_000, sent());
-        second(650_000, sent());
-        assertThat(probe.provenBps()).isEqualTo(980_000); // 875 x 1.12
+        second(560_000, sent());
+        second(580_000, sent());
+        assertThat(probe.provenBps()).isEqualTo(976_562); // 625 x 1.25^2
         assertThat(probe.targetBps()).isCloseTo(NEED * UpProbe.PAST_NEED, within(1.0)); // capped past the need
-        second(680_000, sent());
-        second(710_000, sent());
+        second(600_000, sent());
         assertThat(probe.estimateBps()).isGreaterThanOrEqualTo((long) NEED);
-        assertThat(probe.steps()).isEqualTo(7); // seconds that grew
+        assertThat(probe.steps()).isEqualTo(5); // seconds that grew
         assertThat(probe.failures()).isZero();
     }
 
@@ -98,16 +94,16 @@ class UpProbeTest {
     @Test
     void aHoldThatWasOnlyAKeyframeCostsOneSecondAndCautiousStepsAfter() {
         second(500_000, VIDEO);
-        second(530_000, sent());
-        second(560_000, sent()); // 625 proven; the 781 sent that second is unconfirmed
-        second(560_000, sent()); // held: doubt
-        second(590_000, sent()); // grew at the proven rate: on, full steps up to 781
+        second(520_000, sent());
+        second(540_000, sent()); // 625 proven; the 781 sent that second is unconfirmed
+        second(540_000, sent()); // held: doubt
+        second(560_000, sent()); // grew at the proven rate: on, full steps up to 781
         assertThat(probe.probing()).isTrue();
         assertThat(probe.targetBps()).isCloseTo(781_250, within(1.0));
-        second(620_000, sent()); // past 781 only 6% a step
+        second(580_000, sent()); // past 781 only 6% a step
         assertThat(probe.targetBps()).isCloseTo(781_250 * UpProbe.CAUTIOUS, within(1.0));
-        second(650_000, sent()); // grew past 781: the link got better, no longer 6% (to 1.5 x the estimate)
-        assertThat(probe.targetBps()).isCloseTo(650_000 * UpProbe.BEYOND, within(1.0));
+        second(600_000, sent()); // grew past 781: the link got better, full steps again
+        assertThat(probe.targetBps()).isCloseTo(828_125 * UpProbe.RAMP, within(1.0));
     }
 
     @Test
@@ -131,10 +127,10 @@ class UpProbeTest {
     @Test
     void aHoldTakesThePaddingBackAtOnceNotAtTheNextTick() {
         second(500_000, VIDEO);
-        second(530_000, sent());
-        second(560_000, sent()); // 625 proven, 875 now
+        second(520_000, sent());
+        second(540_000, sent()); // 625 proven, 976 now
         now += 300;
-        probe.onRemb(560_000, now);
+        probe.onRemb(540_000, now);
         assertThat(probe.targetBps()).isEqualTo(625_000);
         assertThat(probe.paddingBps(VIDEO)).isCloseTo(225_000, within(1.0));
     }
@@ -142,26 +138,26 @@ class UpProbeTest {
     @Test
     void aRepeatedEstimateIsNotAHoldUntilItHasNotRisenFor800Ms() {
         second(500_000, VIDEO);
-        second(530_000, sent()); // rose at 500 ms into the second; the tick at 1000
+        second(520_000, sent()); // rose at 500 ms into the second; the tick at 1000
         now += 200;
-        probe.onRemb(530_000, now); // the same estimate in another report, 700 ms after it rose
+        probe.onRemb(520_000, now); // the same estimate in another report, 700 ms after it rose
         assertThat(probe.targetBps()).isCloseTo(781_250, within(1.0));
         now += 100;
-        probe.onRemb(530_000, now); // 800 ms: held
+        probe.onRemb(520_000, now); // 800 ms: held
         assertThat(probe.targetBps()).isCloseTo(VIDEO, within(1.0));
     }
 
     @Test
     void aHoldPastWherePreviousProbeStoppedEndsTheProbeWithoutDoubt() {
         second(500_000, VIDEO);
-        second(530_000, sent());
-        second(560_000, sent()); // 625 proven; 781 showed growth
-        second(560_000, sent()); // held: doubt, back at 625
-        second(590_000, sent()); // grew: on, up to 781
-        second(620_000, sent()); // grew: past 781 by 6%
+        second(520_000, sent());
+        second(540_000, sent()); // 625 proven; 781 showed growth
+        second(540_000, sent()); // held: doubt, back at 625
+        second(560_000, sent()); // grew: on, up to 781
+        second(580_000, sent()); // grew: past 781 by 6%
         assertThat(probe.targetBps()).isGreaterThan(781_250);
         now += 300;
-        probe.onRemb(620_000, now); // held past 781: the same link
+        probe.onRemb(580_000, now); // held past 781: the same link
         assertThat(probe.probing()).isFalse();
         assertThat(probe.failures()).isEqualTo(1);
     }
@@ -192,9 +188,9 @@ class UpProbeTest {
     @Test
     void lossEndsAProbeAndOutsideOneTakesTheProofAway() {
         second(500_000, VIDEO);
-        second(530_000, sent());
+        second(520_000, sent());
+        second(540_000, sent());
         second(560_000, sent());
-        second(590_000, sent());
         assertThat(probe.provenBps()).isEqualTo(781_250);
         probe.onLoss(now);
         assertThat(probe.probing()).isFalse();
@@ -205,7 +201,7 @@ class UpProbeTest {
         now += 200;
         probe.onLoss(now);
         assertThat(probe.provenBps()).as("loss at a proven rate: it overran the link").isZero();
-        assertThat(probe.estimateBps()).isEqualTo(590_000);
+        assertThat(probe.estimateBps()).isEqualTo(560_000);
         assertThat(probe.proves()).isFalse();
     }
 
@@ -250,7 +246,7 @@ class UpProbeTest {
         probe.tick(now += 1000, sent(), VIDEO, NEED); // no REMB came
         assertThat(probe.probing()).isTrue();
         assertThat(probe.targetBps()).isEqualTo(target);
-        second(530_000, sent());
+        second(520_000, sent());
         assertThat(probe.targetBps()).isCloseTo(target * UpProbe.RAMP, within(1.0));
     }
 
